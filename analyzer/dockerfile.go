@@ -1,0 +1,136 @@
+package analyzer
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+)
+
+// DockerfileAST is a parsed Dockerfile: its instructions in order, grouped
+// into build stages.
+type DockerfileAST struct {
+	Escape       rune
+	Instructions []*Instruction
+	// GlobalArgs are the ARG instructions before the first FROM.
+	GlobalArgs []*Instruction
+	Stages     []*Stage
+}
+
+// Instruction is one Dockerfile instruction with its typed form.
+type Instruction struct {
+	// Keyword is the instruction's name in lower case ("from", "run", …).
+	Keyword string
+	Node    *parser.Node
+	// Command is the typed instruction from buildkit's instructions
+	// package (*instructions.Stage for FROM); nil if it did not parse.
+	Command any
+	// StartLine and EndLine are 1-based, continuation lines included.
+	StartLine, EndLine int
+	// Start and End span the first line from the keyword to the line's end.
+	Start, End int
+}
+
+// Stage is a FROM and the instructions up to the next FROM.
+type Stage struct {
+	Index        int
+	From         *Instruction
+	Name         string // the AS name, lower case; "" if none
+	BaseName     string // the image or stage reference as written
+	Instructions []*Instruction
+}
+
+func parseDockerfile(d *Document) {
+	res, err := parser.Parse(bytes.NewReader(d.Text))
+	if err != nil {
+		line := 1
+		var le *parser.LocationError
+		if errors.As(err, &le) && len(le.Locations) > 0 && len(le.Locations[0]) > 0 {
+			line = max(le.Locations[0][0].Start.Line, 1)
+		}
+		start, end := d.LineSpan(line)
+		d.problem(SyntaxProblem, start, end, "Dockerfile: "+cleanErr(err))
+		// Analyze what comes before the broken instruction.
+		if line > 1 {
+			res, err = parser.Parse(bytes.NewReader(d.Text[:d.Lines.Start(line)]))
+		}
+		if err != nil || res == nil {
+			return
+		}
+	}
+	ast := &DockerfileAST{Escape: res.EscapeToken}
+	var stage *Stage
+	for _, n := range res.AST.Children {
+		in := &Instruction{Keyword: strings.ToLower(n.Value), Node: n, StartLine: n.StartLine, EndLine: n.EndLine}
+		in.Start, in.End = d.LineSpan(n.StartLine)
+		cmd, err := instructions.ParseInstruction(n)
+		if err != nil {
+			d.problem(SyntaxProblem, in.Start, in.End, "Dockerfile: "+cleanErr(err))
+		} else {
+			in.Command = cmd
+		}
+		ast.Instructions = append(ast.Instructions, in)
+		if in.Keyword == "from" {
+			stage = &Stage{Index: len(ast.Stages), From: in}
+			if s, ok := cmd.(*instructions.Stage); ok {
+				stage.Name, stage.BaseName = strings.ToLower(s.Name), s.BaseName
+			} else if n.Next != nil {
+				stage.BaseName = n.Next.Value
+			}
+			ast.Stages = append(ast.Stages, stage)
+			continue
+		}
+		if stage == nil {
+			if in.Keyword == "arg" {
+				ast.GlobalArgs = append(ast.GlobalArgs, in)
+			}
+			continue
+		}
+		stage.Instructions = append(stage.Instructions, in)
+	}
+	d.Dockerfile = ast
+}
+
+// cleanErr drops the stack and location decorations buildkit adds.
+func cleanErr(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "\n"); i >= 0 {
+		msg = msg[:i]
+	}
+	return msg
+}
+
+// WordSpan finds the first whole occurrence of word in the instruction's
+// text after its keyword, for rules about one word. ok is false when the
+// word is not literally there (e.g. it came from a variable).
+func (d *Document) WordSpan(in *Instruction, word string) (start, end int, ok bool) {
+	from := in.Start + len(in.Keyword)
+	to := d.Lines.End(in.EndLine)
+	if word == "" || from > to {
+		return 0, 0, false
+	}
+	seg := d.Text[from:to]
+	for i := 0; ; {
+		j := bytes.Index(seg[i:], []byte(word))
+		if j < 0 {
+			return 0, 0, false
+		}
+		s, e := i+j, i+j+len(word)
+		before := s == 0 || isWordSep(seg[s-1])
+		after := e == len(seg) || isWordSep(seg[e])
+		if before && after {
+			return from + s, from + e, true
+		}
+		i = s + 1
+	}
+}
+
+func isWordSep(b byte) bool {
+	switch b {
+	case ' ', '\t', '\r', '\n', '=', '"', '\'', ';', '&', '|', '(', ')', '[', ']', ',':
+		return true
+	}
+	return false
+}

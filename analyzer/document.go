@@ -1,0 +1,121 @@
+package analyzer
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+// Language is what a document is analyzed as.
+type Language string
+
+const (
+	Kubernetes Language = "kubernetes"
+	Dockerfile Language = "dockerfile"
+	Unknown    Language = "unknown"
+)
+
+// LanguageOf tells by a file's name what it holds: Dockerfiles by the names
+// Docker and Podman use, Kubernetes manifests by the YAML and JSON endings.
+func LanguageOf(path string) Language {
+	base := filepath.Base(path)
+	lower := strings.ToLower(base)
+	switch {
+	case base == "Dockerfile", base == "Containerfile",
+		strings.HasPrefix(base, "Dockerfile."), strings.HasPrefix(base, "Dockerfile-"),
+		strings.HasPrefix(base, "Containerfile."),
+		strings.HasSuffix(lower, ".dockerfile"), strings.HasSuffix(lower, ".containerfile"):
+		return Dockerfile
+	case strings.HasSuffix(lower, ".yaml"), strings.HasSuffix(lower, ".yml"), strings.HasSuffix(lower, ".json"):
+		return Kubernetes
+	}
+	return Unknown
+}
+
+// ProblemKind separates what the parsers found wrong with a file.
+type ProblemKind int
+
+const (
+	// SyntaxProblem: the text does not parse (rule HL001 reports it).
+	SyntaxProblem ProblemKind = iota
+	// SkippedProblem: the file is deliberately not analyzed (HL003).
+	SkippedProblem
+)
+
+// Problem is something the parser, not a rule, found; rules turn problems
+// into findings so that the framework knows no rule codes.
+type Problem struct {
+	Kind       ProblemKind
+	Start, End int // byte span
+	Message    string
+}
+
+// Document is one parsed file or editor buffer. It is immutable once
+// parsed, so rules may read it concurrently.
+type Document struct {
+	Path     string
+	Language Language
+	Text     []byte
+	Lines    *Lines
+
+	// Objects are the Kubernetes objects of a YAML or JSON stream, one per
+	// document and one per item of a List, in text order.
+	Objects []*Object
+	// Dockerfile is the parsed Dockerfile; nil for other languages or when
+	// nothing could be parsed.
+	Dockerfile *DockerfileAST
+
+	Problems []Problem
+}
+
+// ParseOptions carry what the text alone cannot tell.
+type ParseOptions struct {
+	// Language overrides detection by name (editors know the languageId).
+	Language Language
+	// KustomizePatch marks a file that a kustomization lists as a patch:
+	// a partial object, so it is skipped rather than misreported.
+	KustomizePatch bool
+}
+
+// Parse parses text as the language its path (or opts) says. It never
+// panics on bad input: what does not parse becomes a Problem.
+func Parse(path string, text []byte, opts ParseOptions) *Document {
+	lang := opts.Language
+	if lang == "" {
+		lang = LanguageOf(path)
+	}
+	d := &Document{Path: path, Language: lang, Text: text, Lines: NewLines(text)}
+	switch lang {
+	case Kubernetes:
+		if opts.KustomizePatch {
+			d.skip(0, "kustomize patch (a partial object listed in a kustomization): lint the kustomize build output instead")
+			return d
+		}
+		parseYAML(d)
+	case Dockerfile:
+		parseDockerfile(d)
+	}
+	return d
+}
+
+func (d *Document) problem(kind ProblemKind, start, end int, msg string) {
+	d.Problems = append(d.Problems, Problem{Kind: kind, Start: start, End: end, Message: msg})
+}
+
+// skip records that the file is not analyzed, pointing at the line of off.
+func (d *Document) skip(off int, msg string) {
+	line := d.Lines.Line(off)
+	d.problem(SkippedProblem, d.Lines.Start(line), d.Lines.End(line), msg)
+}
+
+// LineSpan is the span of line n's content from its first non-blank
+// character, for problems that only know a line.
+func (d *Document) LineSpan(n int) (int, int) {
+	start, end := d.Lines.Start(n), d.Lines.End(n)
+	for start < end && (d.Text[start] == ' ' || d.Text[start] == '\t') {
+		start++
+	}
+	for end > start && (d.Text[end-1] == ' ' || d.Text[end-1] == '\t') {
+		end--
+	}
+	return start, end
+}

@@ -1,0 +1,166 @@
+package analyzer
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// FileResult is what linting one file produced.
+type FileResult struct {
+	Path     string
+	Doc      *Document
+	Findings []Finding
+	// Err is an I/O error reading the file; the file has no findings then.
+	Err error
+}
+
+// Discover expands directories into the files hardline reads in them
+// (YAML, JSON, Dockerfiles), skipping version-control folders; files named
+// explicitly are always kept. The result is sorted within each directory.
+func Discover(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				switch d.Name() {
+				case ".git", ".hg", ".svn":
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() && LanguageOf(path) != Unknown {
+				out = append(out, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// LintFiles reads, parses and analyzes files concurrently and returns the
+// results in the order of paths, so output is deterministic.
+func (e *Engine) LintFiles(paths []string, cfg Config) []FileResult {
+	results := make([]FileResult, len(paths))
+	patches := &patchIndex{dirs: map[string]map[string]bool{}}
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results[i] = e.lintFile(paths[i], cfg, patches)
+			}
+		}()
+	}
+	for i := range paths {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return results
+}
+
+func (e *Engine) lintFile(path string, cfg Config, patches *patchIndex) FileResult {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return FileResult{Path: path, Err: err}
+	}
+	opts := ParseOptions{}
+	if LanguageOf(path) == Unknown {
+		opts.Language = Kubernetes // named explicitly: read it as a manifest
+	}
+	if opts.Language == Kubernetes || LanguageOf(path) == Kubernetes {
+		opts.KustomizePatch = patches.isPatch(path)
+	}
+	doc := Parse(path, text, opts)
+	return FileResult{Path: path, Doc: doc, Findings: e.Run(doc, cfg)}
+}
+
+// patchIndex remembers, per directory, which files its kustomization
+// lists as patches.
+type patchIndex struct {
+	mu   sync.Mutex
+	dirs map[string]map[string]bool
+}
+
+func (x *patchIndex) isPatch(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	dir := filepath.Dir(abs)
+	x.mu.Lock()
+	set, ok := x.dirs[dir]
+	if !ok {
+		set = kustomizePatches(dir)
+		x.dirs[dir] = set
+	}
+	x.mu.Unlock()
+	return set[abs]
+}
+
+// kustomizePatches reads dir's kustomization and returns the absolute
+// paths of the patch files it lists.
+func kustomizePatches(dir string) map[string]bool {
+	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
+		text, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		var k struct {
+			PatchesStrategicMerge []string `yaml:"patchesStrategicMerge"`
+			Patches               []struct {
+				Path string `yaml:"path"`
+			} `yaml:"patches"`
+			PatchesJSON6902 []struct {
+				Path string `yaml:"path"`
+			} `yaml:"patchesJson6902"`
+		}
+		if yaml.Unmarshal(text, &k) != nil {
+			return nil
+		}
+		set := map[string]bool{}
+		add := func(p string) {
+			if p != "" && !filepath.IsAbs(p) {
+				set[filepath.Join(dir, p)] = true
+			}
+		}
+		for _, p := range k.PatchesStrategicMerge {
+			add(p)
+		}
+		for _, p := range k.Patches {
+			add(p.Path)
+		}
+		for _, p := range k.PatchesJSON6902 {
+			add(p.Path)
+		}
+		return set
+	}
+	return nil
+}
+
+// SortResults orders results by path, the order outputs promise.
+func SortResults(rs []FileResult) {
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Path < rs[j].Path })
+}

@@ -1,0 +1,109 @@
+package analyzer
+
+import (
+	"sort"
+	"unicode/utf8"
+)
+
+// Position is a 1-based line and column; columns count Unicode code points,
+// the unit of the CLI outputs and of SARIF's unicodeCodePoints.
+type Position struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
+}
+
+// Range is a half-open span: End is exclusive.
+type Range struct {
+	Start Position `json:"start"`
+	End   Position `json:"end"`
+}
+
+// Lines indexes the start of every line of a text so that byte offsets and
+// positions convert in O(log lines). Every output goes through it, so the
+// CLI and the editor agree on every column.
+type Lines struct {
+	text   []byte
+	starts []int // byte offset of each line's first byte
+}
+
+// NewLines indexes text. A line ends at "\n"; a "\r" before it belongs to the
+// line terminator, not to the line's content.
+func NewLines(text []byte) *Lines {
+	starts := make([]int, 1, len(text)/40+1)
+	for i, b := range text {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return &Lines{text: text, starts: starts}
+}
+
+// Count is the number of lines (a final line without "\n" counts).
+func (l *Lines) Count() int { return len(l.starts) }
+
+// Start is the byte offset of the first byte of 1-based line n.
+func (l *Lines) Start(n int) int {
+	if n < 1 {
+		return 0
+	}
+	if n > len(l.starts) {
+		return len(l.text)
+	}
+	return l.starts[n-1]
+}
+
+// End is the byte offset just past the content of 1-based line n, before
+// its "\r\n" or "\n".
+func (l *Lines) End(n int) int {
+	if n < 1 {
+		return 0
+	}
+	if n >= len(l.starts) {
+		return len(l.text)
+	}
+	e := l.starts[n] - 1
+	if e > l.starts[n-1] && l.text[e-1] == '\r' {
+		e--
+	}
+	return e
+}
+
+// Text is the content of 1-based line n without its terminator.
+func (l *Lines) Text(n int) []byte { return l.text[l.Start(n):l.End(n)] }
+
+// Line is the 1-based line holding byte offset off.
+func (l *Lines) Line(off int) int {
+	return sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > off })
+}
+
+// Offset converts a 1-based line and a 1-based column in code points to a
+// byte offset, clamped to the line.
+func (l *Lines) Offset(line, col int) int {
+	off, end := l.Start(line), l.End(line)
+	for c := 1; c < col && off < end; c++ {
+		if l.text[off] < utf8.RuneSelf {
+			off++
+			continue
+		}
+		_, size := utf8.DecodeRune(l.text[off:end])
+		off += size
+	}
+	return off
+}
+
+// Position converts a byte offset to a line and code-point column.
+func (l *Lines) Position(off int) Position {
+	if off > len(l.text) {
+		off = len(l.text)
+	}
+	if off < 0 {
+		off = 0
+	}
+	line := l.Line(off)
+	return Position{Line: line, Column: utf8.RuneCount(l.text[l.Start(line):off]) + 1}
+}
+
+// Range converts a byte span to positions.
+func (l *Lines) Range(start, end int) Range {
+	return Range{Start: l.Position(start), End: l.Position(end)}
+}

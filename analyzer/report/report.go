@@ -1,0 +1,103 @@
+// Package report writes lint results in the CLI's output formats.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"hardline.dev/hardline/analyzer"
+)
+
+// Formats lists the supported --format values.
+var Formats = []string{"text", "json"}
+
+// Write renders results in format.
+func Write(w io.Writer, format string, results []analyzer.FileResult) error {
+	switch format {
+	case "text":
+		return Text(w, results)
+	case "json":
+		return JSON(w, results)
+	}
+	return fmt.Errorf("unknown format %q (want text or json)", format)
+}
+
+// Text writes one line per finding, like a compiler.
+func Text(w io.Writer, results []analyzer.FileResult) error {
+	for _, r := range results {
+		for _, f := range r.Findings {
+			if _, err := fmt.Fprintf(w, "%s:%d:%d: %s %s %s: %s\n", r.Path, f.Range.Start.Line, f.Range.Start.Column,
+				f.Severity, f.Rule.Code, f.Rule.Name, f.Message); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type jsonObject struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace"`
+	Name       string `json:"name"`
+}
+
+type jsonFinding struct {
+	Path        string         `json:"path"`
+	Range       analyzer.Range `json:"range"`
+	Rule        string         `json:"rule"`
+	Name        string         `json:"name"`
+	Severity    string         `json:"severity"`
+	Message     string         `json:"message"`
+	Aliases     []string       `json:"aliases"`
+	Fixes       []struct{}     `json:"fixes"`
+	Fingerprint string         `json:"fingerprint"`
+	Object      *jsonObject    `json:"object,omitempty"`
+	Container   string         `json:"container,omitempty"`
+}
+
+type jsonSummary struct {
+	Files    int `json:"files"`
+	Findings int `json:"findings"`
+	Error    int `json:"error"`
+	Warning  int `json:"warning"`
+	Info     int `json:"info"`
+}
+
+// JSON writes the machine-readable report DESIGN.md specifies.
+func JSON(w io.Writer, results []analyzer.FileResult) error {
+	out := struct {
+		Version  int           `json:"version"`
+		Findings []jsonFinding `json:"findings"`
+		Summary  jsonSummary   `json:"summary"`
+	}{Version: 1, Findings: []jsonFinding{}}
+	for _, r := range results {
+		if r.Err == nil {
+			out.Summary.Files++
+		}
+		for _, f := range r.Findings {
+			jf := jsonFinding{
+				Path: r.Path, Range: f.Range, Rule: f.Rule.Code, Name: f.Rule.Name, Severity: f.Severity.String(),
+				Message: f.Message, Aliases: append([]string{}, f.Rule.Aliases...), Fixes: []struct{}{},
+				Fingerprint: f.Fingerprint, Container: f.Container,
+			}
+			if o := f.Object; o != nil {
+				jf.Object = &jsonObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}
+			}
+			out.Findings = append(out.Findings, jf)
+			out.Summary.Findings++
+			switch f.Severity {
+			case analyzer.Error:
+				out.Summary.Error++
+			case analyzer.Warning:
+				out.Summary.Warning++
+			case analyzer.Info:
+				out.Summary.Info++
+			}
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

@@ -1,0 +1,158 @@
+package analyzer
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Severity of a finding; ordered so that comparisons mean "at least".
+type Severity int
+
+const (
+	Info Severity = iota + 1
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return fmt.Sprintf("severity(%d)", int(s))
+}
+
+// ParseSeverity reads "error", "warning" or "info".
+func ParseSeverity(s string) (Severity, error) {
+	for _, v := range []Severity{Info, Warning, Error} {
+		if s == v.String() {
+			return v, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (want error, warning or info)", s)
+}
+
+// Profile is a cumulative set of rules: baseline ⊂ restricted ⊂ all.
+type Profile int
+
+const (
+	Baseline Profile = iota + 1
+	Restricted
+	All
+)
+
+func (p Profile) String() string {
+	switch p {
+	case Baseline:
+		return "baseline"
+	case Restricted:
+		return "restricted"
+	case All:
+		return "all"
+	}
+	return fmt.Sprintf("profile(%d)", int(p))
+}
+
+// Profiles lists the profiles that include a rule whose smallest profile is p.
+func (p Profile) Profiles() []string {
+	var out []string
+	for q := p; q <= All; q++ {
+		out = append(out, q.String())
+	}
+	return out
+}
+
+// ParseProfile reads "baseline", "restricted" or "all".
+func ParseProfile(s string) (Profile, error) {
+	for _, v := range []Profile{Baseline, Restricted, All} {
+		if s == v.String() {
+			return v, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown profile %q (want baseline, restricted or all)", s)
+}
+
+// RuleDoc is a rule's documentation, in the same sections for every rule.
+type RuleDoc struct {
+	// Why explains what the rule checks, why it matters and what an
+	// attacker gains when it is ignored.
+	Why string
+	// Bad and Good are short examples: a failing and a passing snippet.
+	Bad, Good string
+}
+
+// Rule is a self-describing check: metadata, documentation and the
+// function that reports findings. Rules are plain values, like
+// go/analysis analyzers, so that listing, documenting, running and testing
+// them all read the same data.
+type Rule struct {
+	Code     string // stable, e.g. "KS101"
+	Name     string // stable kebab-case, e.g. "privileged-container"
+	Summary  string // one line
+	Severity Severity
+	// Profile is the smallest profile that includes the rule.
+	Profile Profile
+	// Language is the kind of document the rule reads; "" means any.
+	Language Language
+	// Aliases are peer tools' IDs for the same control ("pss:privileged").
+	Aliases []string
+	Doc     RuleDoc
+	Check   func(*Pass)
+}
+
+// Alias returns the rule's alias for a peer tool prefix ("pss"), or "".
+func (r *Rule) Alias(tool string) string {
+	for _, a := range r.Aliases {
+		if t, id, ok := strings.Cut(a, ":"); ok && t == tool {
+			return id
+		}
+	}
+	return ""
+}
+
+// Finding is one problem a rule found.
+type Finding struct {
+	Rule     *Rule
+	Severity Severity
+	Message  string
+	// Start and End are the byte span the finding covers; Range is the
+	// same span as positions, filled in by the engine.
+	Start, End int
+	Range      Range
+	// Object is the Kubernetes object concerned (nil for Dockerfiles).
+	Object *Object
+	// Container is the container's name where the finding concerns one.
+	Container string
+	// Fingerprint identifies the finding across edits elsewhere in the file.
+	Fingerprint string
+}
+
+// Pass hands a rule one document and collects what it reports.
+type Pass struct {
+	Rule *Rule
+	Doc  *Document
+	memo map[any]any
+	out  *[]Finding
+}
+
+// Report records a finding of the running rule.
+func (p *Pass) Report(f Finding) {
+	f.Rule = p.Rule
+	*p.out = append(*p.out, f)
+}
+
+// Memo returns the value build computes for key, building it once per
+// document, so that views several rules read (such as the workload view of
+// Kubernetes objects) are computed once.
+func (p *Pass) Memo(key any, build func() any) any {
+	if v, ok := p.memo[key]; ok {
+		return v
+	}
+	v := build()
+	p.memo[key] = v
+	return v
+}

@@ -1,0 +1,183 @@
+package analyzer
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Object is one Kubernetes object of a YAML or JSON stream.
+type Object struct {
+	APIVersion, Kind, Namespace, Name string
+	// Node is the object's mapping; its nodes carry absolute lines.
+	Node *yaml.Node
+	// Start and End are the object's byte span in the document.
+	Start, End int
+}
+
+// Group is the API group of the object's apiVersion ("" for the core group).
+func (o *Object) Group() string {
+	if i := bytes.IndexByte([]byte(o.APIVersion), '/'); i >= 0 {
+		return o.APIVersion[:i]
+	}
+	return ""
+}
+
+// helmLine matches template actions where YAML structure goes: at the start
+// of a line, or as an unquoted value. Quoted "{{ }}" values are plain
+// strings (Argo, Tekton and alerting templates use them) and stay analyzed.
+var helmLine = regexp.MustCompile(`(?m)^\s*\{\{|^\s*(?:- +)?[\w.\-/"']+:\s+\{\{|^\s*- +\{\{`)
+
+var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func parseYAML(d *Document) {
+	if loc := helmLine.FindIndex(d.Text); loc != nil {
+		d.skip(bytes.Index(d.Text[loc[0]:], []byte("{{"))+loc[0], "Helm template ({{ }}): render it with `helm template` and lint the output")
+		return
+	}
+	syntax := len(d.Problems)
+	for _, c := range splitYAML(d.Text) {
+		d.decodeChunk(c.start, c.end)
+	}
+	// A stream that only fails where template actions sit is a template
+	// whose actions happened to look like YAML elsewhere.
+	if len(d.Problems) > syntax {
+		if i := bytes.Index(d.Text, []byte("{{")); i >= 0 {
+			d.Problems, d.Objects = d.Problems[:syntax], nil
+			d.skip(i, "Helm template ({{ }}): render it with `helm template` and lint the output")
+		}
+	}
+}
+
+type chunk struct{ start, end int }
+
+// splitYAML cuts a stream into documents at "---" and "..." lines. The
+// YAML decoder stops at the first syntax error for the whole stream, so
+// each document is decoded on its own and one broken document does not
+// hide the others. A line starting with a document marker can never be
+// content in YAML 1.2, so no scanner state is needed.
+func splitYAML(text []byte) []chunk {
+	var out []chunk
+	start := 0
+	for off := 0; off < len(text); {
+		nl := bytes.IndexByte(text[off:], '\n')
+		next := len(text)
+		if nl >= 0 {
+			next = off + nl + 1
+		}
+		line := text[off:next]
+		switch {
+		case isMarker(line, "---"):
+			if off > start {
+				out = append(out, chunk{start, off})
+			}
+			start = off
+		case isMarker(line, "..."):
+			out = append(out, chunk{start, next})
+			start = next
+		}
+		off = next
+	}
+	if start < len(text) {
+		out = append(out, chunk{start, len(text)})
+	}
+	return out
+}
+
+func isMarker(line []byte, m string) bool {
+	if !bytes.HasPrefix(line, []byte(m)) {
+		return false
+	}
+	if len(line) == 3 {
+		return true
+	}
+	switch line[3] {
+	case ' ', '\t', '\r', '\n':
+		return true
+	}
+	return false
+}
+
+func (d *Document) decodeChunk(start, end int) {
+	lineOffset := d.Lines.Line(start) - 1
+	dec := yaml.NewDecoder(bytes.NewReader(d.Text[start:end]))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			d.syntaxError(err, lineOffset, end)
+			return
+		}
+		shiftLines(&n, lineOffset)
+		if len(n.Content) == 1 {
+			d.addObjects(n.Content[0])
+		}
+	}
+}
+
+func (d *Document) syntaxError(err error, lineOffset, chunkEnd int) {
+	msg := err.Error()
+	line := lineOffset + 1
+	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		line = lineOffset + n
+		msg = m[2]
+	}
+	// The decoder may name the line after the end of the document.
+	if last := d.Lines.Line(max(chunkEnd-1, 0)); line > last {
+		line = last
+	}
+	start, end := d.LineSpan(line)
+	d.problem(SyntaxProblem, start, end, "YAML: "+msg)
+}
+
+// shiftLines makes the lines of a document decoded on its own absolute.
+// Alias targets are reached through Content too, so each node moves once.
+func shiftLines(n *yaml.Node, by int) {
+	n.Line += by
+	for _, c := range n.Content {
+		shiftLines(c, by)
+	}
+}
+
+// addObjects records a document's root when it is a Kubernetes object, and
+// each object item of a List. Anything else is not ours and is skipped.
+func (d *Document) addObjects(root *yaml.Node) {
+	o := d.object(root)
+	if o == nil {
+		return
+	}
+	if items := Get(root, "items"); items != nil && items.Kind == yaml.SequenceNode && strings.HasSuffix(o.Kind, "List") {
+		for _, it := range items.Content {
+			if item := d.object(Resolve(it)); item != nil {
+				d.Objects = append(d.Objects, item)
+			}
+		}
+		return
+	}
+	d.Objects = append(d.Objects, o)
+}
+
+func (d *Document) object(n *yaml.Node) *Object {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	apiVersion, kind := Str(Get(n, "apiVersion")), Str(Get(n, "kind"))
+	if apiVersion == "" || kind == "" {
+		return nil
+	}
+	meta := Get(n, "metadata")
+	return &Object{
+		APIVersion: apiVersion, Kind: kind,
+		Namespace: Str(Get(meta, "namespace")), Name: Str(Get(meta, "name")),
+		Node: n, Start: d.NodeStart(n), End: d.NodeEnd(n),
+	}
+}

@@ -1,0 +1,42 @@
+package k8s
+
+import (
+	"sort"
+	"strings"
+
+	"hardline.dev/hardline/analyzer"
+)
+
+type set map[string]bool
+
+func newSet(items ...string) set {
+	s := make(set, len(items))
+	for _, it := range items {
+		s[it] = true
+	}
+	return s
+}
+
+// quoteList renders names for messages: "a", "b".
+func quoteList(items []string) string {
+	items = append([]string(nil), items...)
+	sort.Strings(items)
+	return `"` + strings.Join(items, `", "`) + `"`
+}
+
+// isTrue tells whether a field is set to boolean true.
+func isTrue(f analyzer.Field, ok bool) bool {
+	if !ok {
+		return false
+	}
+	v, isBool := analyzer.Bool(f.Value)
+	return isBool && v
+}
+
+// plural picks a word form for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

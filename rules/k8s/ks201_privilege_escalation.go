@@ -1,0 +1,33 @@
+package k8s
+
+import "hardline.dev/hardline/analyzer"
+
+var _ = register(&analyzer.Rule{
+	Code: "KS201", Name: "privilege-escalation",
+	Summary:  "Container may gain privileges (allowPrivilegeEscalation not false)",
+	Severity: analyzer.Error, Profile: analyzer.Restricted,
+	Aliases: []string{"pss:allowPrivilegeEscalation"},
+	Doc: analyzer.RuleDoc{
+		Why: "Unless allowPrivilegeEscalation is false, the container's processes can gain more privileges than their parent through setuid binaries " +
+			"or file capabilities (no_new_privs is not set). An attacker with a foothold as an unprivileged user can then become root in the container.",
+		Bad:  "securityContext:\n  allowPrivilegeEscalation: true",
+		Good: "securityContext:\n  allowPrivilegeEscalation: false",
+	},
+	Check: func(p *analyzer.Pass) {
+		forWorkloads(p, func(w *Workload) {
+			if w.Windows {
+				return
+			}
+			for _, c := range w.Containers {
+				f, ok := c.Field("allowPrivilegeEscalation")
+				if !ok {
+					reportContainer(p, w, c, nil, "%s must set securityContext.allowPrivilegeEscalation: false", c.describe())
+					continue
+				}
+				if v, isBool := analyzer.Bool(f.Value); !isBool || v {
+					reportContainer(p, w, c, &f, "%s must set securityContext.allowPrivilegeEscalation: false", c.describe())
+				}
+			}
+		})
+	},
+})

@@ -1,0 +1,232 @@
+// Package k8s holds the rules for Kubernetes objects, written once against
+// a workload view that covers every kind that carries a pod spec.
+package k8s
+
+import (
+	"fmt"
+
+	"hardline.dev/hardline/analyzer"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+var registered []*analyzer.Rule
+
+// register adds a rule to the package's list; each rule's file calls it,
+// so adding a rule touches one file.
+func register(r *analyzer.Rule) *analyzer.Rule {
+	r.Language = analyzer.Kubernetes
+	registered = append(registered, r)
+	return r
+}
+
+// Rules lists the package's rules.
+func Rules() []*analyzer.Rule { return registered }
+
+// podPaths says where each workload kind keeps its pod template, by the
+// API groups that serve the kind (a CRD may reuse a built-in kind's name).
+var podPaths = map[string]struct {
+	groups []string
+	path   []string // to the pod template (the mapping with metadata and spec)
+}{
+	"Pod":                   {[]string{""}, nil},
+	"PodTemplate":           {[]string{""}, []string{"template"}},
+	"ReplicationController": {[]string{""}, []string{"spec", "template"}},
+	"Deployment":            {[]string{"apps", "extensions"}, []string{"spec", "template"}},
+	"ReplicaSet":            {[]string{"apps", "extensions"}, []string{"spec", "template"}},
+	"DaemonSet":             {[]string{"apps", "extensions"}, []string{"spec", "template"}},
+	"StatefulSet":           {[]string{"apps"}, []string{"spec", "template"}},
+	"Job":                   {[]string{"batch"}, []string{"spec", "template"}},
+	"CronJob":               {[]string{"batch"}, []string{"spec", "jobTemplate", "spec", "template"}},
+}
+
+// Workload is the pod spec of one object, whatever its kind.
+type Workload struct {
+	Object *analyzer.Object
+	// Meta is the pod's metadata (the template's for controllers).
+	Meta *yaml.Node
+	// SpecKey is the "spec" key whose value is the pod spec.
+	SpecKey *yaml.Node
+	Spec    *yaml.Node
+	// SecurityContext is the pod-level securityContext, or nil.
+	SecurityContext *yaml.Node
+	// Windows: spec.os.name is windows; PSS exempts such pods from the
+	// Linux-only restricted checks.
+	Windows bool
+	// UserNamespace: hostUsers is false, which relaxes several PSS checks.
+	UserNamespace bool
+	Containers    []*Container
+}
+
+// Container is one entry of initContainers, containers or ephemeralContainers.
+type Container struct {
+	Name string
+	// List is the field holding it: "initContainers", "containers" or
+	// "ephemeralContainers".
+	List            string
+	Node            *yaml.Node
+	SecurityContext *yaml.Node
+}
+
+type workloadsKey struct{}
+
+// workloads returns the document's workload view, built once per document
+// and shared by every rule.
+func workloads(p *analyzer.Pass) []*Workload {
+	return p.Memo(workloadsKey{}, func() any {
+		var out []*Workload
+		for _, o := range p.Doc.Objects {
+			if w := workloadOf(o); w != nil {
+				out = append(out, w)
+			}
+		}
+		return out
+	}).([]*Workload)
+}
+
+func workloadOf(o *analyzer.Object) *Workload {
+	pp, ok := podPaths[o.Kind]
+	if !ok || !contains(pp.groups, o.Group()) {
+		return nil
+	}
+	tmpl := o.Node
+	if len(pp.path) > 0 {
+		tmpl = analyzer.Get(o.Node, pp.path...)
+	}
+	f, ok := analyzer.Lookup(tmpl, "spec")
+	if !ok || f.Value.Kind != yaml.MappingNode {
+		return nil
+	}
+	w := &Workload{Object: o, Meta: analyzer.Get(tmpl, "metadata"), SpecKey: f.Key, Spec: f.Value}
+	if sc := analyzer.Get(w.Spec, "securityContext"); sc != nil && sc.Kind == yaml.MappingNode {
+		w.SecurityContext = sc
+	}
+	w.Windows = analyzer.Str(analyzer.Get(w.Spec, "os", "name")) == "windows"
+	if v, ok := analyzer.Bool(analyzer.Get(w.Spec, "hostUsers")); ok && !v {
+		w.UserNamespace = true
+	}
+	for _, list := range []string{"initContainers", "containers", "ephemeralContainers"} {
+		for _, item := range analyzer.Items(analyzer.Get(w.Spec, list)) {
+			if item == nil || item.Kind != yaml.MappingNode {
+				continue
+			}
+			c := &Container{Name: analyzer.Str(analyzer.Get(item, "name")), List: list, Node: item}
+			if sc := analyzer.Get(item, "securityContext"); sc != nil && sc.Kind == yaml.MappingNode {
+				c.SecurityContext = sc
+			}
+			w.Containers = append(w.Containers, c)
+		}
+	}
+	return w
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Level says where a security setting is made.
+type Level int
+
+const (
+	Unset Level = iota
+	PodLevel
+	ContainerLevel
+)
+
+// Setting is the effective value of a securityContext field for one
+// container: the container's own when it sets one, else the pod's, as the
+// kubelet applies them. This is the one place inheritance is decided.
+type Setting struct {
+	Field analyzer.Field
+	Level Level
+}
+
+// Set tells whether the field is set at either level.
+func (s Setting) Set() bool { return s.Level != Unset }
+
+// Effective resolves a field that both the pod and the container
+// securityContext have (runAsNonRoot, runAsUser, seccompProfile,
+// seLinuxOptions, appArmorProfile, windowsOptions, …). An explicit null is
+// the same as absent, as in the API.
+func (w *Workload) Effective(c *Container, key string) Setting {
+	if f, ok := analyzer.Lookup(c.SecurityContext, key); ok && !analyzer.IsNull(f.Value) {
+		return Setting{Field: f, Level: ContainerLevel}
+	}
+	if f, ok := analyzer.Lookup(w.SecurityContext, key); ok && !analyzer.IsNull(f.Value) {
+		return Setting{Field: f, Level: PodLevel}
+	}
+	return Setting{}
+}
+
+// PodField is a field of the pod-level securityContext, when set.
+func (w *Workload) PodField(key string) (analyzer.Field, bool) {
+	f, ok := analyzer.Lookup(w.SecurityContext, key)
+	return f, ok && !analyzer.IsNull(f.Value)
+}
+
+// ContainerField is a field of a container's securityContext, when set.
+func (c *Container) Field(key string) (analyzer.Field, bool) {
+	f, ok := analyzer.Lookup(c.SecurityContext, key)
+	return f, ok && !analyzer.IsNull(f.Value)
+}
+
+// forWorkloads calls fn for each workload of the document.
+func forWorkloads(p *analyzer.Pass, fn func(*Workload)) {
+	for _, w := range workloads(p) {
+		fn(w)
+	}
+}
+
+// reportContainer reports a container-scoped finding at the offending
+// field, or at the container's name entry when the problem is something
+// missing.
+func reportContainer(p *analyzer.Pass, w *Workload, c *Container, at *analyzer.Field, format string, args ...any) {
+	var start, end int
+	if at != nil {
+		start, end = p.Doc.FieldSpan(*at)
+	} else {
+		start, end = containerAnchor(p.Doc, c)
+	}
+	p.Report(analyzer.Finding{Start: start, End: end, Object: w.Object, Container: c.Name, Message: fmt.Sprintf(format, args...)})
+}
+
+// reportPod reports a pod-scoped finding at the offending field, or at the
+// pod spec's key when the problem is something missing.
+func reportPod(p *analyzer.Pass, w *Workload, at *analyzer.Field, format string, args ...any) {
+	var start, end int
+	if at != nil {
+		start, end = p.Doc.FieldSpan(*at)
+	} else {
+		start, end = p.Doc.Span(w.SpecKey)
+	}
+	p.Report(analyzer.Finding{Start: start, End: end, Object: w.Object, Message: fmt.Sprintf(format, args...)})
+}
+
+func containerAnchor(d *analyzer.Document, c *Container) (int, int) {
+	if f, ok := analyzer.Lookup(c.Node, "name"); ok {
+		return d.FieldSpan(f)
+	}
+	if len(c.Node.Content) >= 2 {
+		return d.FieldSpan(analyzer.Field{Key: c.Node.Content[0], Value: analyzer.Resolve(c.Node.Content[1])})
+	}
+	return d.Span(c.Node)
+}
+
+// describe names a container in messages.
+func (c *Container) describe() string {
+	kind := "container"
+	switch c.List {
+	case "initContainers":
+		kind = "init container"
+	case "ephemeralContainers":
+		kind = "ephemeral container"
+	}
+	if c.Name == "" {
+		return kind
+	}
+	return fmt.Sprintf("%s %q", kind, c.Name)
+}
