@@ -103,8 +103,8 @@ func (d *Document) problem(kind ProblemKind, start, end int, msg string) {
 
 // skip records that the file is not analyzed, pointing at the line of off.
 func (d *Document) skip(off int, msg string) {
-	line := d.Lines.Line(off)
-	d.problem(SkippedProblem, d.Lines.Start(line), d.Lines.End(line), msg)
+	start, end := d.LineSpan(d.Lines.Line(off))
+	d.problem(SkippedProblem, start, end, msg)
 }
 
 // LineSpan is the span of line n's content from its first non-blank

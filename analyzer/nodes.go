@@ -181,6 +181,9 @@ func (d *Document) NodeEnd(n *yaml.Node) int {
 		return min(start+1+len(n.Value), len(d.Text))
 	case yaml.MappingNode, yaml.SequenceNode:
 		end := start
+		if n.Style&yaml.FlowStyle != 0 {
+			end = start + 1 // past the opening bracket
+		}
 		if len(n.Content) > 0 {
 			end = d.NodeEnd(n.Content[len(n.Content)-1])
 		}

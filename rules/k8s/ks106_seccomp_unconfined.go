@@ -1,9 +1,21 @@
 package k8s
 
-import "hardline.dev/hardline/analyzer"
+import (
+	"fmt"
+
+	"hardline.dev/hardline/analyzer"
+)
 
 // validSeccomp is what PSS accepts as a seccomp profile type.
 func validSeccomp(t string) bool { return t == "RuntimeDefault" || t == "Localhost" }
+
+// badSeccomp describes an invalid seccomp profile type for messages.
+func badSeccomp(t string) string {
+	if t == "" {
+		return `sets securityContext.seccompProfile without a type (want "RuntimeDefault" or "Localhost")`
+	}
+	return fmt.Sprintf("must not set securityContext.seccompProfile.type to %q", t)
+}
 
 // seccompType returns the profile's type field (or the profile field when
 // it has no type) and the type's value.
@@ -29,13 +41,13 @@ var _ = register(&analyzer.Rule{
 		forWorkloads(p, func(w *Workload) {
 			if f, ok := w.PodField("seccompProfile"); ok {
 				if at, t := seccompType(f); !validSeccomp(t) {
-					reportPod(p, w, &at, "pod must not set securityContext.seccompProfile.type to %q", t)
+					reportPod(p, w, &at, "pod %s", badSeccomp(t))
 				}
 			}
 			for _, c := range w.Containers {
 				if f, ok := c.Field("seccompProfile"); ok {
 					if at, t := seccompType(f); !validSeccomp(t) {
-						reportContainer(p, w, c, &at, "%s must not set securityContext.seccompProfile.type to %q", c.describe(), t)
+						reportContainer(p, w, c, &at, "%s %s", c.describe(), badSeccomp(t))
 					}
 				}
 			}

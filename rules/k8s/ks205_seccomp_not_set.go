@@ -25,13 +25,13 @@ var _ = register(&analyzer.Rule{
 					podValid = true
 				} else {
 					podBad = true
-					reportPod(p, w, &at, "pod must not set securityContext.seccompProfile.type to %q", t)
+					reportPod(p, w, &at, "pod %s", badSeccomp(t))
 				}
 			}
 			for _, c := range w.Containers {
 				if f, ok := c.Field("seccompProfile"); ok {
 					if at, t := seccompType(f); !validSeccomp(t) {
-						reportContainer(p, w, c, &at, "%s must not set securityContext.seccompProfile.type to %q", c.describe(), t)
+						reportContainer(p, w, c, &at, "%s %s", c.describe(), badSeccomp(t))
 					}
 					continue
 				}

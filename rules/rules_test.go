@@ -1,0 +1,87 @@
+package rules_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// TestRuleFixtures runs every rule on its fixtures under
+// testdata/rules/CODE/: each fail* file must have findings of the rule, at
+// exactly the ranges and with the messages in expected.txt; each pass*
+// file must have none.
+func TestRuleFixtures(t *testing.T) {
+	engine := analyzer.NewEngine(rules.All())
+	for _, r := range engine.Rules() {
+		t.Run(r.Code, func(t *testing.T) {
+			dir := filepath.Join("..", "testdata", "rules", r.Code)
+			files, _ := filepath.Glob(filepath.Join(dir, "*"))
+			var paths []string
+			var fails, passes int
+			for _, f := range files {
+				switch base := filepath.Base(f); {
+				case strings.HasPrefix(base, "fail"):
+					fails++
+				case strings.HasPrefix(base, "pass"):
+					passes++
+				default:
+					continue
+				}
+				paths = append(paths, f)
+			}
+			if fails == 0 || passes == 0 {
+				t.Fatalf("%s needs a fail* and a pass* fixture in %s", r.Code, dir)
+			}
+			var got []string
+			for _, res := range engine.LintFiles(paths, analyzer.Config{Profile: analyzer.All}) {
+				if res.Err != nil {
+					t.Fatal(res.Err)
+				}
+				base := filepath.Base(res.Path)
+				n := 0
+				for _, f := range res.Findings {
+					if f.Rule != r {
+						continue
+					}
+					n++
+					got = append(got, fmt.Sprintf("%s:%d:%d-%d:%d: %s", base, f.Range.Start.Line, f.Range.Start.Column,
+						f.Range.End.Line, f.Range.End.Column, f.Message))
+				}
+				if strings.HasPrefix(base, "pass") && n > 0 {
+					t.Errorf("%s: want no %s finding, got %d", res.Path, r.Code, n)
+				}
+				if strings.HasPrefix(base, "fail") && n == 0 {
+					t.Errorf("%s: want a %s finding, got none", res.Path, r.Code)
+				}
+			}
+			golden(t, filepath.Join(dir, "expected.txt"), strings.Join(got, "\n")+"\n")
+		})
+	}
+}
+
+// golden compares got with a golden file, or rewrites it under -update.
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./rules -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
