@@ -19,6 +19,9 @@ func Resolve(n *yaml.Node) *yaml.Node {
 // Field is a key and its value in a mapping; Value is alias-resolved.
 type Field struct {
 	Key, Value *yaml.Node
+	// site is the value as written, an alias where one is used: spans
+	// cover the text at the field, not the anchor it names.
+	site *yaml.Node
 }
 
 // Lookup finds key in mapping m (alias-resolved), including keys merged in
@@ -33,7 +36,7 @@ func Lookup(m *yaml.Node, key string) (Field, bool) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k := m.Content[i]
 		if k.Value == key && k.Kind == yaml.ScalarNode {
-			found, ok = Field{Key: k, Value: Resolve(m.Content[i+1])}, true
+			found, ok = Field{Key: k, Value: Resolve(m.Content[i+1]), site: m.Content[i+1]}, true
 		}
 	}
 	if ok {
@@ -77,7 +80,7 @@ func Fields(m *yaml.Node) []Field {
 	}
 	out := make([]Field, 0, len(m.Content)/2)
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		out = append(out, Field{Key: m.Content[i], Value: Resolve(m.Content[i+1])})
+		out = append(out, Field{Key: m.Content[i], Value: Resolve(m.Content[i+1]), site: m.Content[i+1]})
 	}
 	return out
 }
@@ -292,11 +295,15 @@ func (d *Document) blockScalarEnd(off int) int {
 func (d *Document) FieldSpan(f Field) (int, int) {
 	start := d.NodeStart(f.Key)
 	end := d.NodeEnd(f.Key)
-	if f.Value != nil {
-		end = max(end, d.NodeEnd(f.Value))
+	v := f.site
+	if v == nil {
+		v = f.Value
+	}
+	if v != nil {
+		end = max(end, d.NodeEnd(v))
 	}
 	// An empty value ends with the key's colon.
-	if f.Value == nil || IsNull(f.Value) && f.Value.Value == "" {
+	if v == nil || v.Kind == yaml.ScalarNode && v.Tag == "!!null" && v.Value == "" {
 		if i := end; i < len(d.Text) && d.Text[i] == ':' {
 			end = i + 1
 		}

@@ -1,0 +1,205 @@
+package analyzer
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func parseK8s(t *testing.T, text string) *Document {
+	t.Helper()
+	return Parse("test.yaml", []byte(text), ParseOptions{})
+}
+
+type objSummary struct {
+	Kind, Name string
+	Line       int
+}
+
+func summarize(d *Document) []objSummary {
+	var out []objSummary
+	for _, o := range d.Objects {
+		out = append(out, objSummary{o.Kind, o.Name, d.Lines.Position(o.Start).Line})
+	}
+	return out
+}
+
+func TestStreamSplitting(t *testing.T) {
+	tests := []struct {
+		name     string
+		text     string
+		want     []objSummary
+		problems []string // "line: message prefix"
+	}{
+		{
+			name: "comment before first marker, document end marker",
+			text: "# header\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: a}\n...\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n",
+			want: []objSummary{{"Pod", "a", 3}, {"Service", "b", 8}},
+		},
+		{
+			name:     "a broken document does not hide the next",
+			text:     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n   bad: indent\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n",
+			want:     []objSummary{{"Pod", "b", 7}},
+			problems: []string{"5: YAML: mapping values are not allowed"},
+		},
+		{
+			name: "List items are objects",
+			text: "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: b}\n",
+			want: []objSummary{{"Pod", "a", 4}, {"Deployment", "b", 7}},
+		},
+		{
+			name: "JSON manifest",
+			text: "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"metadata\": {\"name\": \"j\"}\n}\n",
+			want: []objSummary{{"Pod", "j", 1}},
+		},
+		{
+			name: "non-Kubernetes YAML is skipped quietly",
+			text: "name: ci\non: [push]\njobs: {}\n---\n- a\n- b\n",
+		},
+		{
+			name: "CRLF",
+			text: "apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: crlf\r\n---\r\napiVersion: v1\r\nkind: Pod\r\nmetadata: {name: two}\r\n",
+			want: []objSummary{{"Pod", "crlf", 1}, {"Pod", "two", 6}},
+		},
+		{
+			name:     "helm template",
+			text:     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n",
+			problems: []string{"4: Helm template"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := parseK8s(t, tt.text)
+			if diff := cmp.Diff(tt.want, summarize(d)); diff != "" {
+				t.Errorf("objects (-want +got):\n%s", diff)
+			}
+			var got []string
+			for _, p := range d.Problems {
+				got = append(got, p.Message)
+			}
+			if len(got) != len(tt.problems) {
+				t.Fatalf("problems = %q, want %d like %q", got, len(tt.problems), tt.problems)
+			}
+			for i, want := range tt.problems {
+				line, prefix, _ := strings.Cut(want, ": ")
+				p := d.Problems[i]
+				if pos := d.Lines.Position(p.Start); pos.Line != atoi(line) || !strings.HasPrefix(p.Message, prefix) {
+					t.Errorf("problem %d at line %d %q, want line %s %q…", i, pos.Line, p.Message, line, prefix)
+				}
+			}
+		})
+	}
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// TestFieldSpans checks that a field's span runs from its key to the end
+// of its value in every scalar and collection style.
+func TestFieldSpans(t *testing.T) {
+	const text = "apiVersion: v1\r\nkind: Pod\nmetadata:\n" +
+		"  plain: some value # comment\n" +
+		"  double: \"a \\\" b\"  \n" +
+		"  single: 'it''s'\n" +
+		"  multi: first\n    second\n" +
+		"  literal: |\n    line one\n\n    line two\n\n" +
+		"  folded: >-\n    folded\n    text\n" +
+		"  flowmap: {a: 1, b: [x, y]}   # trailing\n" +
+		"  emptymap: {}\n" +
+		"  flowseq: [ 1, 2 ]\n" +
+		"  empty:\n" +
+		"  anchored: &anc value\n" +
+		"  alias: *anc\n" +
+		"  unicode: \"日本\"\n" +
+		"  block:\n    - a\n    - b\n" +
+		"  last: true\n"
+	d := parseK8s(t, text)
+	if len(d.Objects) != 1 {
+		t.Fatalf("objects: %v, problems %v", d.Objects, d.Problems)
+	}
+	meta := Get(d.Objects[0].Node, "metadata")
+	want := map[string]string{
+		"plain":    "plain: some value",
+		"double":   `double: "a \" b"`,
+		"single":   "single: 'it''s'",
+		"multi":    "multi: first\n    second",
+		"literal":  "literal: |\n    line one\n\n    line two",
+		"folded":   "folded: >-\n    folded\n    text",
+		"flowmap":  "flowmap: {a: 1, b: [x, y]}",
+		"emptymap": "emptymap: {}",
+		"flowseq":  "flowseq: [ 1, 2 ]",
+		"empty":    "empty:",
+		"anchored": "anchored: &anc value",
+		"alias":    "alias: *anc",
+		"unicode":  `unicode: "日本"`,
+		"block":    "block:\n    - a\n    - b",
+		"last":     "last: true",
+	}
+	for key, w := range want {
+		f, ok := Lookup(meta, key)
+		if !ok {
+			t.Errorf("no field %s", key)
+			continue
+		}
+		start, end := d.FieldSpan(f)
+		if got := string(d.Text[start:end]); got != w {
+			t.Errorf("span of %s = %q, want %q", key, got, w)
+		}
+	}
+	// Aliases resolve to the anchored node.
+	if got := Str(Get(meta, "alias")); got != "value" {
+		t.Errorf("alias resolves to %q", got)
+	}
+	// Columns count code points, not bytes.
+	f, _ := Lookup(meta, "unicode")
+	_, end := d.FieldSpan(f)
+	if pos := d.Lines.Position(end); pos.Column != 16 {
+		t.Errorf("end column after multi-byte text = %d, want 16", pos.Column)
+	}
+}
+
+func TestMergeKeys(t *testing.T) {
+	d := parseK8s(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: m}\nx: &base\n  a: 1\n  b: 2\ny:\n  <<: *base\n  b: 3\n")
+	y := Get(d.Objects[0].Node, "y")
+	if a, b := Str(Get(y, "a")), Str(Get(y, "b")); a != "1" || b != "3" {
+		t.Errorf("merged a=%q b=%q, want 1 and 3", a, b)
+	}
+}
+
+func TestScalarReading(t *testing.T) {
+	d := parseK8s(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: s}\nt: yes\nq: \"true\"\nf: Off\ni: 0x10\nz: 0\nfl: 1.0\n")
+	o := d.Objects[0].Node
+	for key, want := range map[string][2]bool{"t": {true, true}, "q": {false, false}, "f": {false, true}} {
+		if v, ok := Bool(Get(o, key)); v != want[0] || ok != want[1] {
+			t.Errorf("Bool(%s) = %v,%v want %v", key, v, ok, want)
+		}
+	}
+	for key, want := range map[string]int64{"i": 16, "z": 0, "fl": 1} {
+		if v, ok := Int(Get(o, key)); !ok || v != want {
+			t.Errorf("Int(%s) = %d,%v want %d", key, v, ok, want)
+		}
+	}
+}
+
+func TestLines(t *testing.T) {
+	l := NewLines([]byte("ab\r\nc日d\n\nlast"))
+	if l.Count() != 4 {
+		t.Fatalf("count %d", l.Count())
+	}
+	if got := string(l.Text(1)); got != "ab" {
+		t.Errorf("line 1 = %q (CR must not belong to the content)", got)
+	}
+	off := l.Offset(2, 3) // the 'd' after a 3-byte rune
+	if got := l.Position(off); got != (Position{2, 3}) || l.text[off] != 'd' {
+		t.Errorf("Offset/Position round trip: %v", got)
+	}
+	if got := l.Position(len(l.text)); got != (Position{4, 5}) {
+		t.Errorf("end position %v", got)
+	}
+}
