@@ -134,7 +134,7 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 			opts.Language = analyzer.Kubernetes
 		}
 		doc := analyzer.Parse(name, text, opts)
-		results = append(results, analyzer.FileResult{Path: name, Doc: doc, Findings: engine.Run(doc, cfg)})
+		results = append(results, analyzer.FileResult{Path: name, Lines: doc.Lines, Findings: engine.Run(doc, cfg)})
 	}
 	status := exitOK
 	if len(files) > 0 {

@@ -99,7 +99,7 @@ func clamp(v, n int) int { return max(0, min(v, n)) }
 func fingerprint(doc *Document, f *Finding) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00", f.Rule.Code, doc.Path)
-	if o := f.Object; o != nil {
+	if o := f.Object; o.Kind != "" {
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", o.APIVersion, o.Kind, o.Namespace, o.Name)
 	}
 	fmt.Fprintf(h, "%s\x00", f.Container)

@@ -13,8 +13,9 @@ import (
 
 // FileResult is what linting one file produced.
 type FileResult struct {
-	Path     string
-	Doc      *Document
+	Path string
+	// Lines indexes the file's text, for outputs that convert offsets.
+	Lines    *Lines
 	Findings []Finding
 	// Err is an I/O error reading the file; the file has no findings then.
 	Err error
@@ -94,7 +95,7 @@ func (e *Engine) lintFile(path string, cfg Config, patches *patchIndex) FileResu
 		opts.KustomizePatch = patches.isPatch(path)
 	}
 	doc := Parse(path, text, opts)
-	return FileResult{Path: path, Doc: doc, Findings: e.Run(doc, cfg)}
+	return FileResult{Path: path, Lines: doc.Lines, Findings: e.Run(doc, cfg)}
 }
 
 // patchIndex remembers, per directory, which files its kustomization

@@ -123,8 +123,8 @@ type Finding struct {
 	// same span as positions, filled in by the engine.
 	Start, End int
 	Range      Range
-	// Object is the Kubernetes object concerned (nil for Dockerfiles).
-	Object *Object
+	// Object is the Kubernetes object concerned (zero for Dockerfiles).
+	Object ObjectRef
 	// Container is the container's name where the finding concerns one.
 	Container string
 	// Fingerprint identifies the finding across edits elsewhere in the file.

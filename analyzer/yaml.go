@@ -13,31 +13,32 @@ import (
 
 // Object is one Kubernetes object of a YAML or JSON stream.
 type Object struct {
-	APIVersion, Kind, Namespace, Name string
+	ObjectRef
 	// Node is the object's mapping; its nodes carry absolute lines.
 	Node *yaml.Node
 	// Start and End are the object's byte span in the document.
 	Start, End int
 }
 
+// ObjectRef identifies a Kubernetes object. Findings carry a copy, not the
+// Object, so that results do not keep whole parse trees alive.
+type ObjectRef struct {
+	APIVersion, Kind, Namespace, Name string
+}
+
 // Group is the API group of the object's apiVersion ("" for the core group).
-func (o *Object) Group() string {
+func (o ObjectRef) Group() string {
 	if i := bytes.IndexByte([]byte(o.APIVersion), '/'); i >= 0 {
 		return o.APIVersion[:i]
 	}
 	return ""
 }
 
-// helmLine matches template actions where YAML structure goes: at the start
-// of a line, or as an unquoted value. Quoted "{{ }}" values are plain
-// strings (Argo, Tekton and alerting templates use them) and stay analyzed.
-var helmLine = regexp.MustCompile(`(?m)^\s*\{\{|^\s*(?:- +)?[\w.\-/"']+:\s+\{\{|^\s*- +\{\{`)
-
 var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 func parseYAML(d *Document) {
-	if loc := helmLine.FindIndex(d.Text); loc != nil {
-		d.skip(bytes.Index(d.Text[loc[0]:], []byte("{{"))+loc[0], "Helm template ({{ }}): render it with `helm template` and lint the output")
+	if off, ok := helmAction(d.Text); ok {
+		d.skip(off, "Helm template ({{ }}): render it with `helm template` and lint the output")
 		return
 	}
 	syntax := len(d.Problems)
@@ -52,6 +53,42 @@ func parseYAML(d *Document) {
 			d.skip(i, "Helm template ({{ }}): render it with `helm template` and lint the output")
 		}
 	}
+}
+
+// helmAction finds a template action where YAML structure goes: first on
+// its line, or as an unquoted value ("key: {{", "- {{"). Quoted "{{ }}"
+// values are plain strings (Argo, Tekton and alerting templates use them)
+// and stay analyzed.
+func helmAction(text []byte) (int, bool) {
+	for off := 0; ; {
+		i := bytes.Index(text[off:], []byte("{{"))
+		if i < 0 {
+			return 0, false
+		}
+		at := off + i
+		lineStart := bytes.LastIndexByte(text[:at], '\n') + 1
+		if structural(bytes.TrimLeft(text[lineStart:at], " \t")) {
+			return at, true
+		}
+		off = at + 2
+	}
+}
+
+// structural tells whether what precedes "{{" on its line leaves it in a
+// place where YAML expects a node: nothing, a "- " or an unquoted "key: ".
+func structural(prefix []byte) bool {
+	for {
+		rest, ok := bytes.CutPrefix(prefix, []byte("- "))
+		if !ok {
+			break
+		}
+		prefix = bytes.TrimLeft(rest, " ")
+	}
+	if len(prefix) == 0 {
+		return true
+	}
+	key, value, ok := bytes.Cut(prefix, []byte(": "))
+	return ok && len(bytes.TrimSpace(value)) == 0 && len(key) > 0 && !bytes.ContainsAny(key, " #{}[]")
 }
 
 type chunk struct{ start, end int }
@@ -176,8 +213,7 @@ func (d *Document) object(n *yaml.Node) *Object {
 	}
 	meta := Get(n, "metadata")
 	return &Object{
-		APIVersion: apiVersion, Kind: kind,
-		Namespace: Str(Get(meta, "namespace")), Name: Str(Get(meta, "name")),
-		Node: n, Start: d.NodeStart(n), End: d.NodeEnd(n),
+		ObjectRef: ObjectRef{APIVersion: apiVersion, Kind: kind, Namespace: Str(Get(meta, "namespace")), Name: Str(Get(meta, "name"))},
+		Node:      n, Start: d.NodeStart(n), End: d.NodeEnd(n),
 	}
 }

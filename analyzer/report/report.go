@@ -82,7 +82,7 @@ func JSON(w io.Writer, results []analyzer.FileResult) error {
 				Message: f.Message, Aliases: append([]string{}, f.Rule.Aliases...), Fixes: []struct{}{},
 				Fingerprint: f.Fingerprint, Container: f.Container,
 			}
-			if o := f.Object; o != nil {
+			if o := f.Object; o.Kind != "" {
 				jf.Object = &jsonObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}
 			}
 			out.Findings = append(out.Findings, jf)

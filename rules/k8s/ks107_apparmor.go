@@ -50,7 +50,7 @@ var _ = register(&analyzer.Rule{
 					continue
 				}
 				start, end := p.Doc.FieldSpan(f)
-				p.Report(analyzer.Finding{Start: start, End: end, Object: w.Object, Container: name,
+				p.Report(analyzer.Finding{Start: start, End: end, Object: w.Object.ObjectRef, Container: name,
 					Message: "annotation " + f.Key.Value + " must not set AppArmor profile " + `"` + v + `"`})
 			}
 		})

@@ -191,7 +191,7 @@ func reportContainer(p *analyzer.Pass, w *Workload, c *Container, at *analyzer.F
 	} else {
 		start, end = containerAnchor(p.Doc, c)
 	}
-	p.Report(analyzer.Finding{Start: start, End: end, Object: w.Object, Container: c.Name, Message: fmt.Sprintf(format, args...)})
+	p.Report(analyzer.Finding{Start: start, End: end, Object: w.Object.ObjectRef, Container: c.Name, Message: fmt.Sprintf(format, args...)})
 }
 
 // reportPod reports a pod-scoped finding at the offending field, or at the
@@ -203,7 +203,7 @@ func reportPod(p *analyzer.Pass, w *Workload, at *analyzer.Field, format string,
 	} else {
 		start, end = p.Doc.Span(w.SpecKey)
 	}
-	p.Report(analyzer.Finding{Start: start, End: end, Object: w.Object, Message: fmt.Sprintf(format, args...)})
+	p.Report(analyzer.Finding{Start: start, End: end, Object: w.Object.ObjectRef, Message: fmt.Sprintf(format, args...)})
 }
 
 func containerAnchor(d *analyzer.Document, c *Container) (int, int) {
