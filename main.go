@@ -16,6 +16,9 @@ import (
 	"hardline.dev/hardline/rules"
 )
 
+// informationURI is where users learn about hardline (SARIF's tool link).
+const informationURI = "https://hardline.dev"
+
 // version is set at release time with -ldflags "-X main.version=…".
 var version = "0.1.0-dev"
 
@@ -79,15 +82,26 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// stringList is a repeatable flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
 func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("hardline lint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	profile := fs.String("profile", "restricted", "rule profile: baseline, restricted or all")
+	profile := fs.String("profile", "", "rule profile: baseline, restricted (default) or all")
+	configPath := fs.String("config", "", "config file (default: "+analyzer.ConfigFileName+" found by walking up from each file)")
+	k8sVersion := fs.String("kubernetes-version", "", "target Kubernetes version of the deprecated-API rules, e.g. 1.37")
+	var policies stringList
+	fs.Var(&policies, "policy", "directory of Rego policies (repeatable)")
+	regoVersion := fs.String("rego-version", "", "Rego syntax of policies: auto, v0 or v1")
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	failOn := fs.String("fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
-	stdinName := fs.String("stdin-filename", "", "the file name to report for input read from stdin (\"-\"); it also selects the language")
+	stdinName := fs.String("stdin-filename", "", "the file name to report for input read from stdin (\"-\"); it also selects the language and the config")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: hardline lint [flags] PATH...\n\nExit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or I/O error.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: hardline lint [flags] PATH...\n\nExit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, config or I/O error.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	paths, err := parseInterleaved(fs, args)
@@ -96,10 +110,6 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 			return exitOK
 		}
 		return exitUsage
-	}
-	prof, err := analyzer.ParseProfile(*profile)
-	if err != nil {
-		return usageError(stderr, err)
 	}
 	threshold, err := analyzer.ParseSeverity(*failOn)
 	if err != nil {
@@ -111,7 +121,47 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 	if len(paths) == 0 {
 		return usageError(stderr, errors.New("no PATH given (use - for stdin)"))
 	}
-	cfg := analyzer.Config{Profile: prof}
+	// Flags override whatever config file applies to a path.
+	var override []func(*analyzer.Config)
+	if *profile != "" {
+		p, err := analyzer.ParseProfile(*profile)
+		if err != nil {
+			return usageError(stderr, err)
+		}
+		override = append(override, func(c *analyzer.Config) { c.Profile = p })
+	}
+	if *k8sVersion != "" {
+		if err := analyzer.ValidKubernetesVersion(*k8sVersion); err != nil {
+			return usageError(stderr, err)
+		}
+		override = append(override, func(c *analyzer.Config) { c.KubernetesVersion = *k8sVersion })
+	}
+	if *regoVersion != "" {
+		if err := analyzer.ValidRegoVersion(*regoVersion); err != nil {
+			return usageError(stderr, err)
+		}
+		override = append(override, func(c *analyzer.Config) { c.RegoVersion = *regoVersion })
+	}
+	if len(policies) > 0 {
+		override = append(override, func(c *analyzer.Config) { c.Policies = policies })
+	}
+	finder := analyzer.NewConfigFinder(engine.Rules())
+	configFor := func(path string) (*analyzer.Config, error) {
+		var cfg analyzer.Config
+		var err error
+		if *configPath != "" {
+			cfg, err = finder.File(*configPath)
+		} else {
+			cfg, err = finder.For(path)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range override {
+			o(&cfg)
+		}
+		return &cfg, nil
+	}
 
 	var results []analyzer.FileResult
 	var files []string
@@ -126,15 +176,25 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 			return exitUsage
 		}
 		name := *stdinName
-		opts := analyzer.ParseOptions{}
 		if name == "" {
 			name = "-"
 		}
+		cfg, err := configFor(name)
+		if err != nil {
+			return usageError(stderr, err)
+		}
+		opts := analyzer.ParseOptions{}
 		if analyzer.LanguageOf(name) == analyzer.Unknown {
 			opts.Language = analyzer.Kubernetes
 		}
 		doc := analyzer.Parse(name, text, opts)
 		results = append(results, analyzer.FileResult{Path: name, Lines: doc.Lines, Findings: engine.Run(doc, cfg)})
+	}
+	// A broken config is reported once, before any file is linted.
+	for _, p := range files {
+		if _, err := configFor(p); err != nil {
+			return usageError(stderr, err)
+		}
 	}
 	status := exitOK
 	if len(files) > 0 {
@@ -143,7 +203,7 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 			fmt.Fprintln(stderr, "hardline:", err)
 			return exitUsage
 		}
-		results = append(results, engine.LintFiles(expanded, cfg)...)
+		results = append(results, engine.LintFiles(expanded, configFor)...)
 	}
 	analyzer.SortResults(results)
 	for _, r := range results {
@@ -152,7 +212,12 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 			status = exitUsage
 		}
 	}
-	if err := report.Write(stdout, *format, results); err != nil {
+	docsURL := ""
+	if cfg, err := configFor("."); err == nil {
+		docsURL = cfg.DocsURL
+	}
+	opts := report.Options{Rules: engine.Rules(), Version: version, InformationURI: informationURI, DocsURL: docsURL}
+	if err := report.Write(stdout, *format, results, opts); err != nil {
 		fmt.Fprintln(stderr, "hardline:", err)
 		return exitUsage
 	}

@@ -46,7 +46,7 @@ func golden(t *testing.T, path, got string) {
 
 // TestExamples pins the quick start's output in both formats.
 func TestExamples(t *testing.T) {
-	for _, format := range []string{"text", "json"} {
+	for _, format := range []string{"text", "json", "sarif", "github"} {
 		code, out, errOut := runCLI(t, "", "lint", "--format", format, "testdata/examples")
 		if code != exitFindings || errOut != "" {
 			t.Errorf("%s: exit %d, stderr %q; want 1 and nothing", format, code, errOut)

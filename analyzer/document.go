@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 )
@@ -84,6 +85,15 @@ func Parse(path string, text []byte, opts ParseOptions) *Document {
 		lang = LanguageOf(path)
 	}
 	d := &Document{Path: path, Language: lang, Text: text, Lines: NewLines(text)}
+	// A parser bug on hostile input must not take the process down: the
+	// file becomes a syntax error at its first line instead.
+	defer func() {
+		if v := recover(); v != nil {
+			d.Objects, d.Dockerfile = nil, nil
+			start, end := d.LineSpan(1)
+			d.problem(SyntaxProblem, start, end, fmt.Sprintf("the %s parser failed on this file: %v", lang, v))
+		}
+	}()
 	switch lang {
 	case Kubernetes:
 		if opts.KustomizePatch {

@@ -8,11 +8,6 @@ import (
 	"sort"
 )
 
-// Config is what the engine needs to know of the user's settings.
-type Config struct {
-	Profile Profile
-}
-
 // Engine runs rules over documents. It is safe for concurrent use: all
 // state of a run lives in the run.
 type Engine struct {
@@ -37,31 +32,42 @@ func (e *Engine) Rule(codeOrName string) *Rule {
 	return nil
 }
 
-// Run analyzes one parsed document and returns its findings sorted by
-// position, then rule code.
-func (e *Engine) Run(doc *Document, cfg Config) []Finding {
-	if cfg.Profile == 0 {
-		cfg.Profile = Restricted
+// Run analyzes one parsed document under cfg and returns its findings,
+// with severities, namespace exclusions and suppressions applied, sorted
+// by position, then rule code.
+func (e *Engine) Run(doc *Document, cfg *Config) []Finding {
+	if cfg == nil {
+		def := DefaultConfig()
+		cfg = &def
 	}
 	var out []Finding
 	memo := map[any]any{}
+	ran := map[*Rule]bool{}
+	var review []*Rule
 	for _, r := range e.rules {
-		if r.Profile > cfg.Profile || r.Language != "" && r.Language != doc.Language {
+		if !cfg.Enabled(r) || r.Language != "" && r.Language != doc.Language {
+			continue
+		}
+		ran[r] = true
+		if r.Phase == ReviewPhase {
+			review = append(review, r)
 			continue
 		}
 		runRule(&Pass{Rule: r, Doc: doc, memo: memo, out: &out})
 	}
-	for i := range out {
-		f := &out[i]
-		if f.Severity == 0 {
-			f.Severity = f.Rule.Severity
+	sups := e.suppressions(doc)
+	for _, s := range sups {
+		for _, r := range s.Rules {
+			s.RuleRan = s.RuleRan || ran[r]
 		}
-		f.Start, f.End = clamp(f.Start, len(doc.Text)), clamp(f.End, len(doc.Text))
-		if f.End < f.Start {
-			f.End = f.Start
+	}
+	out = e.filter(doc, cfg, out, sups, true)
+	if len(review) > 0 {
+		var late []Finding
+		for _, r := range review {
+			runRule(&Pass{Rule: r, Doc: doc, memo: memo, out: &late, sups: sups})
 		}
-		f.Range = doc.Lines.Range(f.Start, f.End)
-		f.Fingerprint = fingerprint(doc, f)
+		out = append(out, e.filter(doc, cfg, late, sups, false)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -76,6 +82,41 @@ func (e *Engine) Run(doc *Document, cfg Config) []Finding {
 		}
 		return a.Message < b.Message
 	})
+	return out
+}
+
+// filter completes findings (severity, range, fingerprint) and drops the
+// ones the configuration or a suppression removes; mark records which
+// suppressions were used.
+func (e *Engine) filter(doc *Document, cfg *Config, in []Finding, sups []*Suppression, mark bool) []Finding {
+	out := in[:0]
+	for _, f := range in {
+		if f.Object.Namespace != "" && cfg.namespaceExcluded(f.Rule.Code, f.Object.Namespace) {
+			continue
+		}
+		f.Start, f.End = clamp(f.Start, len(doc.Text)), clamp(f.End, len(doc.Text))
+		if f.End < f.Start {
+			f.End = f.Start
+		}
+		suppressed := false
+		for _, s := range sups {
+			if s.covers(&f) {
+				suppressed = true
+				if mark {
+					s.Used = true
+				}
+			}
+		}
+		if suppressed {
+			continue
+		}
+		if f.Severity == 0 {
+			f.Severity = cfg.SeverityOf(f.Rule)
+		}
+		f.Range = doc.Lines.Range(f.Start, f.End)
+		f.Fingerprint = fingerprint(doc, &f)
+		out = append(out, f)
+	}
 	return out
 }
 

@@ -58,10 +58,13 @@ func Discover(paths []string) ([]string, error) {
 	return out, nil
 }
 
-// LintFiles reads, parses and analyzes files concurrently and returns the
-// results in the order of paths, so output is deterministic.
-func (e *Engine) LintFiles(paths []string, cfg Config) []FileResult {
+// LintFiles reads, parses and analyzes files concurrently, each under the
+// configuration configFor returns for it, and returns the results in the
+// order of paths, so output is deterministic. Files the configuration
+// excludes are left out.
+func (e *Engine) LintFiles(paths []string, configFor func(path string) (*Config, error)) []FileResult {
 	results := make([]FileResult, len(paths))
+	excluded := make([]bool, len(paths))
 	patches := &patchIndex{dirs: map[string]map[string]bool{}}
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -70,7 +73,15 @@ func (e *Engine) LintFiles(paths []string, cfg Config) []FileResult {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				results[i] = e.lintFile(paths[i], cfg, patches)
+				cfg, err := configFor(paths[i])
+				switch {
+				case err != nil:
+					results[i] = FileResult{Path: paths[i], Err: err}
+				case cfg.Excluded(paths[i]):
+					excluded[i] = true
+				default:
+					results[i] = e.lintFile(paths[i], cfg, patches)
+				}
 			}
 		}()
 	}
@@ -79,10 +90,16 @@ func (e *Engine) LintFiles(paths []string, cfg Config) []FileResult {
 	}
 	close(jobs)
 	wg.Wait()
-	return results
+	kept := results[:0]
+	for i, r := range results {
+		if !excluded[i] {
+			kept = append(kept, r)
+		}
+	}
+	return kept
 }
 
-func (e *Engine) lintFile(path string, cfg Config, patches *patchIndex) FileResult {
+func (e *Engine) lintFile(path string, cfg *Config, patches *patchIndex) FileResult {
 	text, err := os.ReadFile(path)
 	if err != nil {
 		return FileResult{Path: path, Err: err}

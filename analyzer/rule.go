@@ -101,8 +101,22 @@ type Rule struct {
 	// Aliases are peer tools' IDs for the same control ("pss:privileged").
 	Aliases []string
 	Doc     RuleDoc
-	Check   func(*Pass)
+	// Phase is when the rule runs; most rules analyze the document, a
+	// few review what the others found.
+	Phase Phase
+	Check func(*Pass)
 }
+
+// Phase orders rules within a run.
+type Phase int
+
+const (
+	// AnalyzePhase rules read the document.
+	AnalyzePhase Phase = iota
+	// ReviewPhase rules run after suppressions were applied to the other
+	// rules' findings and may read Pass.Suppressions.
+	ReviewPhase
+)
 
 // Alias returns the rule's alias for a peer tool prefix ("pss"), or "".
 func (r *Rule) Alias(tool string) string {
@@ -137,7 +151,12 @@ type Pass struct {
 	Doc  *Document
 	memo map[any]any
 	out  *[]Finding
+	sups []*Suppression
 }
+
+// Suppressions lists the document's suppressions with their use, for
+// review-phase rules.
+func (p *Pass) Suppressions() []*Suppression { return p.sups }
 
 // Report records a finding of the running rule.
 func (p *Pass) Report(f Finding) {

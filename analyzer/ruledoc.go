@@ -5,6 +5,21 @@ import (
 	"strings"
 )
 
+// DefaultDocsURL is the base of the rule documentation links; the docsURL
+// setting replaces it (e.g. with an internal mirror).
+const DefaultDocsURL = "https://hardline.dev/rules/"
+
+// RuleURL is a rule's documentation link: one per rule, from one base.
+func RuleURL(base string, r *Rule) string {
+	if base == "" {
+		base = DefaultDocsURL
+	}
+	if !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	return base + r.Code
+}
+
 // RuleMarkdown renders a rule's documentation page. `hardline rules CODE`
 // prints it and docs/rules.md is generated from it, so both say the same.
 func RuleMarkdown(r *Rule) string {

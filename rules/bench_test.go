@@ -37,7 +37,7 @@ func loadCorpus(b *testing.B, dir string, lang analyzer.Language) ([]file, int64
 func benchCorpus(b *testing.B, dir string, lang analyzer.Language) {
 	files, size := loadCorpus(b, dir, lang)
 	engine := analyzer.NewEngine(rules.All())
-	cfg := analyzer.Config{Profile: analyzer.All}
+	cfg := &analyzer.Config{Profile: analyzer.All}
 	b.SetBytes(size)
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -21,7 +21,7 @@ func pssAliases(t *testing.T, engine *analyzer.Engine, path string, profile anal
 		t.Fatal(err)
 	}
 	got := map[string]bool{}
-	for _, f := range engine.Run(analyzer.Parse(path, text, analyzer.ParseOptions{}), analyzer.Config{Profile: profile}) {
+	for _, f := range engine.Run(analyzer.Parse(path, text, analyzer.ParseOptions{}), &analyzer.Config{Profile: profile}) {
 		if a := f.Rule.Alias("pss"); a != "" {
 			got[strings.ToLower(a)] = true
 		}

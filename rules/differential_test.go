@@ -149,7 +149,7 @@ func TestPSSDifferential(t *testing.T) {
 		doc := analyzer.Parse(path, text, analyzer.ParseOptions{})
 		for _, level := range []analyzer.Profile{analyzer.Baseline, analyzer.Restricted} {
 			ours := map[analyzer.ObjectRef]map[string]bool{}
-			for _, f := range engine.Run(doc, analyzer.Config{Profile: level}) {
+			for _, f := range engine.Run(doc, &analyzer.Config{Profile: level}) {
 				if a := f.Rule.Alias("pss"); a != "" {
 					if ours[f.Object] == nil {
 						ours[f.Object] = map[string]bool{}

@@ -5,23 +5,41 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"hardline.dev/hardline/analyzer"
 )
 
 // Formats lists the supported --format values.
-var Formats = []string{"text", "json"}
+var Formats = []string{"text", "json", "sarif", "github"}
+
+// Options carry what formats with rule metadata need.
+type Options struct {
+	// Rules are the rules of the run, for SARIF's rule table.
+	Rules []*analyzer.Rule
+	// Version and InformationURI describe hardline itself.
+	Version, InformationURI string
+	// DocsURL is the configured base of rule documentation links.
+	DocsURL string
+}
 
 // Write renders results in format.
-func Write(w io.Writer, format string, results []analyzer.FileResult) error {
+func Write(w io.Writer, format string, results []analyzer.FileResult, o Options) error {
 	switch format {
 	case "text":
 		return Text(w, results)
 	case "json":
 		return JSON(w, results)
+	case "sarif":
+		return SARIF(w, results, o)
+	case "github":
+		return GitHub(w, results)
 	}
-	return fmt.Errorf("unknown format %q (want text or json)", format)
+	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // Text writes one line per finding, like a compiler.
 func Text(w io.Writer, results []analyzer.FileResult) error {

@@ -5,7 +5,7 @@ package general
 import "hardline.dev/hardline/analyzer"
 
 // Rules lists the package's rules.
-func Rules() []*analyzer.Rule { return []*analyzer.Rule{syntaxError, fileSkipped} }
+func Rules() []*analyzer.Rule { return []*analyzer.Rule{syntaxError, fileSkipped, unusedSuppression} }
 
 // problems reports the parser's problems of one kind as findings.
 func problems(kind analyzer.ProblemKind) func(*analyzer.Pass) {
@@ -43,4 +43,32 @@ var fileSkipped = &analyzer.Rule{
 		Good: "# lint the output of: helm template ./chart",
 	},
 	Check: problems(analyzer.SkippedProblem),
+}
+
+var unusedSuppression = &analyzer.Rule{
+	Code: "HL006", Name: "unused-suppression",
+	Summary:  "A hardline:ignore code that matched no finding",
+	Severity: analyzer.Info, Profile: analyzer.Baseline,
+	Phase: analyzer.ReviewPhase,
+	Doc: analyzer.RuleDoc{
+		Why: "Suppressions outlive the problems they silenced: the field gets fixed, the container renamed, and the comment stays, " +
+			"ready to hide the next real finding at that place. A `hardline:ignore` comment or `hardline.dev/ignore` annotation whose code " +
+			"matched nothing, although its rule ran, is reported so it can be removed. A code whose rule is off in the profile is not reported, " +
+			"and neither are peer tools' pragmas (they serve the peer too).",
+		Bad:  "securityContext:\n  privileged: false  # hardline:ignore KS101 -- nothing to ignore any more",
+		Good: "securityContext:\n  privileged: false",
+	},
+	Check: func(p *analyzer.Pass) {
+		for _, s := range p.Suppressions() {
+			if s.Used || s.Kind == analyzer.PeerPragma {
+				continue
+			}
+			switch {
+			case len(s.Rules) == 0:
+				p.Report(analyzer.Finding{Start: s.Start, End: s.End, Message: "unknown rule " + s.Code + " in a suppression (hardline rules lists them)"})
+			case s.RuleRan:
+				p.Report(analyzer.Finding{Start: s.Start, End: s.End, Message: "suppression of " + s.Code + " matches no finding: remove it"})
+			}
+		}
+	},
 }

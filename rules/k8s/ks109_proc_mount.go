@@ -15,7 +15,7 @@ var _ = register(&analyzer.Rule{
 	Code: "KS109", Name: "unmasked-proc-mount",
 	Summary:  "Container unmasks /proc (procMount other than Default) outside a user namespace",
 	Severity: analyzer.Error, Profile: analyzer.Baseline,
-	Aliases: []string{"pss:procMount"},
+	Aliases: []string{"pss:procMount", "kube-linter:unsafe-proc-mount"},
 	Doc: analyzer.RuleDoc{
 		Why: "The default /proc mount masks and makes read-only the paths that expose or control the host kernel (/proc/sys, /proc/kcore, …). " +
 			"Unmasked exposes them; it is only safe in a pod with its own user namespace (hostUsers: false).",

@@ -20,7 +20,7 @@ var _ = register(&analyzer.Rule{
 	Code: "KS110", Name: "unsafe-sysctls",
 	Summary:  "Pod sets a sysctl outside the safe set",
 	Severity: analyzer.Error, Profile: analyzer.Baseline,
-	Aliases: []string{"pss:sysctls"},
+	Aliases: []string{"pss:sysctls", "kube-linter:unsafe-sysctls"},
 	Doc: analyzer.RuleDoc{
 		Why: "Sysctls outside the safe set are either not namespaced (they change the whole node's kernel) or let one pod starve others. " +
 			"An attacker can use them to weaken the node's network stack or memory protections.",

@@ -6,7 +6,7 @@ var _ = register(&analyzer.Rule{
 	Code: "KS201", Name: "privilege-escalation",
 	Summary:  "Container may gain privileges (allowPrivilegeEscalation not false)",
 	Severity: analyzer.Error, Profile: analyzer.Restricted,
-	Aliases: []string{"pss:allowPrivilegeEscalation"},
+	Aliases: []string{"pss:allowPrivilegeEscalation", "kube-linter:privilege-escalation-container"},
 	Doc: analyzer.RuleDoc{
 		Why: "Unless allowPrivilegeEscalation is false, the container's processes can gain more privileges than their parent through setuid binaries " +
 			"or file capabilities (no_new_privs is not set). An attacker with a foothold as an unprivileged user can then become root in the container.",

@@ -6,7 +6,7 @@ var _ = register(&analyzer.Rule{
 	Code: "KS203", Name: "run-as-root",
 	Summary:  "Container may run as root (runAsNonRoot not true)",
 	Severity: analyzer.Error, Profile: analyzer.Restricted,
-	Aliases: []string{"pss:runAsNonRoot"},
+	Aliases: []string{"pss:runAsNonRoot", "kube-linter:run-as-non-root"},
 	Doc: analyzer.RuleDoc{
 		Why: "With runAsNonRoot: true the kubelet refuses to start a container whose user is root. Without it, an image that runs as root (most do) " +
 			"gives an attacker root in the container: one kernel or runtime bug away from root on the node. Set it at pod level so every container inherits it.",

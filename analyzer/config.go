@@ -1,0 +1,511 @@
+package analyzer
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// ConfigFileName is the file hardline looks for, walking up from each file.
+const ConfigFileName = ".hardline.yaml"
+
+// Config is the user's configuration: the file's keys, then the CLI flags
+// or the editor's settings on top.
+type Config struct {
+	// Path is the config file read ("" when none); Dir is the folder that
+	// exclude globs are relative to.
+	Path, Dir string
+
+	Profile Profile
+	// KubernetesVersion is the target of the deprecated-API rules.
+	KubernetesVersion string
+	// Rules maps rule codes to their configured state.
+	Rules map[string]RuleSetting
+	// Exclude are path globs relative to Dir; "**" spans folders.
+	Exclude []string
+	// Namespaces maps rule codes to namespaces where the rule does not apply.
+	Namespaces map[string][]string
+
+	Policies         []string
+	RegoVersion      string
+	PolicyNamespaces []string
+	Data             []string
+	Network          bool
+	DocsURL          string
+	Limits           Limits
+}
+
+// RuleSetting is "off" or a severity override.
+type RuleSetting struct {
+	Off      bool
+	Severity Severity
+}
+
+// Limits bound the work hostile input can cause.
+type Limits struct {
+	MaxFileBytes      int64
+	MaxDepth          int
+	MaxAliasExpansion int
+	PolicyTimeout     time.Duration
+}
+
+// DefaultConfig is the configuration when no file says otherwise.
+func DefaultConfig() Config {
+	return Config{
+		Profile:           Restricted,
+		KubernetesVersion: LatestKubernetesVersion,
+		RegoVersion:       "auto",
+		PolicyNamespaces:  []string{"main"},
+		Limits: Limits{
+			MaxFileBytes:      10 << 20,
+			MaxDepth:          1000,
+			MaxAliasExpansion: 10000,
+			PolicyTimeout:     100 * time.Millisecond,
+		},
+	}
+}
+
+// LatestKubernetesVersion is the default target version.
+const LatestKubernetesVersion = "1.37"
+
+// ConfigError is a problem in a config file, with its position.
+type ConfigError struct {
+	Path      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *ConfigError) Error() string {
+	if e.Line == 0 {
+		return e.Path + ": " + e.Msg
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
+}
+
+var kubernetesVersion = regexp.MustCompile(`^1\.(\d+)$`)
+
+// ValidKubernetesVersion checks a "1.N" target version.
+func ValidKubernetesVersion(v string) error {
+	m := kubernetesVersion.FindStringSubmatch(v)
+	if m == nil {
+		return fmt.Errorf("kubernetesVersion %q: want a minor release like \"1.37\"", v)
+	}
+	if n, _ := strconv.Atoi(m[1]); n < 16 {
+		return fmt.Errorf("kubernetesVersion %q: hardline knows releases from 1.16 on", v)
+	}
+	return nil
+}
+
+// ValidRegoVersion checks a regoVersion value.
+func ValidRegoVersion(v string) error {
+	switch v {
+	case "auto", "v0", "v1":
+		return nil
+	}
+	return fmt.Errorf("regoVersion %q: want auto, v0 or v1", v)
+}
+
+// LoadConfig reads and validates a config file. Rule references (codes or
+// names) are checked against rules and stored by code.
+func LoadConfig(path string, rules []*Rule) (Config, error) {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, err
+	}
+	return ParseConfig(path, text, rules)
+}
+
+// ParseConfig validates a config file's text; every error names the
+// file, line and column of the offending key or value.
+func ParseConfig(path string, text []byte, rules []*Rule) (Config, error) {
+	cfg := DefaultConfig()
+	cfg.Path = path
+	cfg.Dir = filepath.Dir(path)
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(text)).Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return cfg, nil // an empty file is the defaults
+		}
+		line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
+		if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = m[2]
+		}
+		return cfg, &ConfigError{path, line, 1, "not valid YAML: " + msg}
+	}
+	p := configParser{path: path, rules: rules}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		if IsNull(root) {
+			return cfg, nil
+		}
+		return cfg, p.errorf(root, "the config must be a mapping of keys (profile, rules, …)")
+	}
+	for _, f := range Fields(root) {
+		v := f.Value
+		switch key := f.Key.Value; key {
+		case "profile":
+			s, err := p.str(v)
+			if err == nil {
+				cfg.Profile, err = ParseProfile(s)
+			}
+			if err != nil {
+				return cfg, p.wrap(v, err)
+			}
+		case "kubernetesVersion":
+			s, err := p.str(v)
+			if err == nil {
+				err = ValidKubernetesVersion(s)
+			}
+			if err != nil {
+				return cfg, p.wrap(v, err)
+			}
+			cfg.KubernetesVersion = s
+		case "rules":
+			if err := p.ruleSettings(v, &cfg); err != nil {
+				return cfg, err
+			}
+		case "exclude":
+			list, err := p.strList(v)
+			if err != nil {
+				return cfg, err
+			}
+			for i, g := range list {
+				if err := validGlob(g); err != nil {
+					return cfg, p.wrap(v.Content[i], err)
+				}
+			}
+			cfg.Exclude = list
+		case "namespaces":
+			if err := p.namespaces(v, &cfg); err != nil {
+				return cfg, err
+			}
+		case "policies", "data", "policyNamespaces":
+			list, err := p.strList(v)
+			if err != nil {
+				return cfg, err
+			}
+			switch key {
+			case "policies":
+				cfg.Policies = list
+			case "data":
+				cfg.Data = list
+			default:
+				cfg.PolicyNamespaces = list
+			}
+		case "regoVersion":
+			s, err := p.str(v)
+			if err == nil {
+				err = ValidRegoVersion(s)
+			}
+			if err != nil {
+				return cfg, p.wrap(v, err)
+			}
+			cfg.RegoVersion = s
+		case "network":
+			b, ok := Bool(v)
+			if !ok {
+				return cfg, p.errorf(v, "network: want true or false")
+			}
+			cfg.Network = b
+		case "docsURL":
+			s, err := p.str(v)
+			if err != nil {
+				return cfg, p.wrap(v, err)
+			}
+			if s != "" && !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") {
+				return cfg, p.errorf(v, "docsURL %q: want an http(s) URL", s)
+			}
+			cfg.DocsURL = s
+		case "limits":
+			if err := p.limits(v, &cfg.Limits); err != nil {
+				return cfg, err
+			}
+		default:
+			return cfg, p.errorf(f.Key, "unknown key %q (known: profile, kubernetesVersion, rules, exclude, namespaces, policies, regoVersion, policyNamespaces, data, network, docsURL, limits)", key)
+		}
+	}
+	return cfg, nil
+}
+
+type configParser struct {
+	path  string
+	rules []*Rule
+}
+
+func (p *configParser) errorf(n *yaml.Node, format string, args ...any) error {
+	return &ConfigError{p.path, n.Line, n.Column, fmt.Sprintf(format, args...)}
+}
+
+func (p *configParser) wrap(n *yaml.Node, err error) error { return p.errorf(n, "%v", err) }
+
+func (p *configParser) str(n *yaml.Node) (string, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return "", fmt.Errorf("want a string")
+	}
+	return n.Value, nil
+}
+
+func (p *configParser) strList(n *yaml.Node) ([]string, error) {
+	if n.Kind != yaml.SequenceNode {
+		return nil, p.errorf(n, "want a list of strings")
+	}
+	var out []string
+	for _, it := range Items(n) {
+		s, err := p.str(it)
+		if err != nil {
+			return nil, p.wrap(it, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func (p *configParser) rule(n *yaml.Node) (*Rule, error) {
+	for _, r := range p.rules {
+		if r.Code == n.Value || r.Name == n.Value {
+			return r, nil
+		}
+	}
+	return nil, p.errorf(n, "unknown rule %q (hardline rules lists them)", n.Value)
+}
+
+func (p *configParser) ruleSettings(n *yaml.Node, cfg *Config) error {
+	if n.Kind != yaml.MappingNode {
+		return p.errorf(n, "rules: want a mapping of rule code or name to off, error, warning or info")
+	}
+	cfg.Rules = map[string]RuleSetting{}
+	for _, f := range Fields(n) {
+		r, err := p.rule(f.Key)
+		if err != nil {
+			return err
+		}
+		s, _ := p.str(f.Value)
+		if off, isBool := Bool(f.Value); s == "off" || isBool && !off {
+			cfg.Rules[r.Code] = RuleSetting{Off: true}
+			continue
+		}
+		sev, err := ParseSeverity(s)
+		if err != nil {
+			return p.errorf(f.Value, "rule %s: want off, error, warning or info, not %q", f.Key.Value, s)
+		}
+		cfg.Rules[r.Code] = RuleSetting{Severity: sev}
+	}
+	return nil
+}
+
+func (p *configParser) namespaces(n *yaml.Node, cfg *Config) error {
+	if n.Kind != yaml.MappingNode {
+		return p.errorf(n, "namespaces: want a mapping of rule code or name to a list of namespaces")
+	}
+	cfg.Namespaces = map[string][]string{}
+	for _, f := range Fields(n) {
+		r, err := p.rule(f.Key)
+		if err != nil {
+			return err
+		}
+		list, err := p.strList(f.Value)
+		if err != nil {
+			return err
+		}
+		cfg.Namespaces[r.Code] = list
+	}
+	return nil
+}
+
+func (p *configParser) limits(n *yaml.Node, l *Limits) error {
+	if n.Kind != yaml.MappingNode {
+		return p.errorf(n, "limits: want a mapping (maxFileBytes, maxDepth, maxAliasExpansion, policyTimeout)")
+	}
+	for _, f := range Fields(n) {
+		v := f.Value
+		switch f.Key.Value {
+		case "maxFileBytes", "maxDepth", "maxAliasExpansion":
+			i, ok := Int(v)
+			if !ok || i <= 0 {
+				return p.errorf(v, "%s: want a positive whole number", f.Key.Value)
+			}
+			switch f.Key.Value {
+			case "maxFileBytes":
+				l.MaxFileBytes = i
+			case "maxDepth":
+				l.MaxDepth = int(i)
+			default:
+				l.MaxAliasExpansion = int(i)
+			}
+		case "policyTimeout":
+			d, err := time.ParseDuration(Str(v))
+			if err != nil || d <= 0 {
+				return p.errorf(v, "policyTimeout: want a positive duration like 100ms")
+			}
+			l.PolicyTimeout = d
+		default:
+			return p.errorf(f.Key, "unknown limit %q (known: maxFileBytes, maxDepth, maxAliasExpansion, policyTimeout)", f.Key.Value)
+		}
+	}
+	return nil
+}
+
+// Enabled tells whether a rule runs: in the profile, or given a severity
+// explicitly, and not turned off.
+func (c *Config) Enabled(r *Rule) bool {
+	if s, ok := c.Rules[r.Code]; ok {
+		return !s.Off
+	}
+	return r.Profile <= c.Profile
+}
+
+// SeverityOf is a rule's effective severity.
+func (c *Config) SeverityOf(r *Rule) Severity {
+	if s, ok := c.Rules[r.Code]; ok && s.Severity != 0 {
+		return s.Severity
+	}
+	return r.Severity
+}
+
+// Excluded tells whether a path matches one of the exclude globs.
+func (c *Config) Excluded(path string) bool {
+	if len(c.Exclude) == 0 {
+		return false
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	dir, err := filepath.Abs(c.Dir)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(dir, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	for _, g := range c.Exclude {
+		if globMatch(g, rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// namespaceExcluded tells whether a rule is turned off for a namespace.
+func (c *Config) namespaceExcluded(code, namespace string) bool {
+	for _, ns := range c.Namespaces[code] {
+		if ok, _ := filepath.Match(ns, namespace); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func validGlob(g string) error {
+	for _, seg := range strings.Split(g, "/") {
+		if _, err := filepath.Match(seg, ""); err != nil {
+			return fmt.Errorf("exclude %q: bad glob", g)
+		}
+	}
+	return nil
+}
+
+// globMatch matches a slash-separated path against a glob in which "**"
+// stands for any number of folders; a glob that matches a folder also
+// matches everything below it.
+func globMatch(glob, path string) bool {
+	return matchSegments(strings.Split(glob, "/"), strings.Split(path, "/"))
+}
+
+func matchSegments(g, p []string) bool {
+	for len(g) > 0 {
+		if g[0] == "**" {
+			for i := 0; i <= len(p); i++ {
+				if matchSegments(g[1:], p[i:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(p) == 0 {
+			return false
+		}
+		if ok, _ := filepath.Match(g[0], p[0]); !ok {
+			return false
+		}
+		g, p = g[1:], p[1:]
+	}
+	return true // the glob named a folder (or the file itself)
+}
+
+// ConfigFinder finds the config file that applies to a path by walking up
+// from its folder, caching what each folder resolves to.
+type ConfigFinder struct {
+	rules []*Rule
+	mu    sync.Mutex
+	dirs  map[string]*configResult
+}
+
+type configResult struct {
+	cfg Config
+	err error
+}
+
+// NewConfigFinder returns a finder that validates configs against rules.
+func NewConfigFinder(rules []*Rule) *ConfigFinder {
+	return &ConfigFinder{rules: rules, dirs: map[string]*configResult{}}
+}
+
+// For returns the configuration for a file (or folder) path.
+func (f *ConfigFinder) For(path string) (Config, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return DefaultConfig(), err
+	}
+	dir := abs
+	if info, err := os.Stat(abs); err != nil || !info.IsDir() {
+		dir = filepath.Dir(abs)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.forDir(dir)
+}
+
+// File returns the configuration of an explicitly named file (--config).
+func (f *ConfigFinder) File(path string) (Config, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := "file:" + path
+	if r, ok := f.dirs[key]; ok {
+		return r.cfg, r.err
+	}
+	var r configResult
+	r.cfg, r.err = LoadConfig(path, f.rules)
+	f.dirs[key] = &r
+	return r.cfg, r.err
+}
+
+func (f *ConfigFinder) forDir(dir string) (Config, error) {
+	if r, ok := f.dirs[dir]; ok {
+		return r.cfg, r.err
+	}
+	var r configResult
+	candidate := filepath.Join(dir, ConfigFileName)
+	if _, err := os.Stat(candidate); err == nil {
+		r.cfg, r.err = LoadConfig(candidate, f.rules)
+	} else if parent := filepath.Dir(dir); parent != dir {
+		r.cfg, r.err = f.forDir(parent)
+	} else {
+		r.cfg = DefaultConfig()
+	}
+	f.dirs[dir] = &r
+	return r.cfg, r.err
+}

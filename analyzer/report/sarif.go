@@ -1,0 +1,188 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"hardline.dev/hardline/analyzer"
+)
+
+// SARIF 2.1.0, the format GitHub code scanning and most security
+// dashboards import. Only the properties hardline fills are modelled.
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool       sarifTool     `json:"tool"`
+	ColumnKind string        `json:"columnKind"`
+	Results    []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifText struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
+}
+
+type sarifRule struct {
+	ID                   string            `json:"id"`
+	Name                 string            `json:"name"`
+	ShortDescription     sarifText         `json:"shortDescription"`
+	FullDescription      sarifText         `json:"fullDescription"`
+	Help                 sarifText         `json:"help"`
+	HelpURI              string            `json:"helpUri"`
+	DefaultConfiguration sarifRuleConfig   `json:"defaultConfiguration"`
+	Properties           sarifRuleProperty `json:"properties"`
+}
+
+type sarifRuleConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifRuleProperty struct {
+	Tags []string `json:"tags"`
+}
+
+type sarifResult struct {
+	RuleID              string            `json:"ruleId"`
+	RuleIndex           int               `json:"ruleIndex"`
+	Level               string            `json:"level"`
+	Message             sarifText         `json:"message"`
+	Locations           []sarifLocation   `json:"locations"`
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           sarifRegion   `json:"region"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn"`
+	EndLine     int `json:"endLine"`
+	EndColumn   int `json:"endColumn"`
+}
+
+func sarifLevel(s analyzer.Severity) string {
+	switch s {
+	case analyzer.Error:
+		return "error"
+	case analyzer.Warning:
+		return "warning"
+	}
+	return "note"
+}
+
+// FingerprintKey names hardline's fingerprint among a result's partial
+// fingerprints; the version lets the scheme change without confusing
+// dashboards that compare results across runs.
+const FingerprintKey = "hardline/v1"
+
+// SARIF writes one run with every rule's metadata and one result per finding.
+func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
+	run := sarifRun{ColumnKind: "unicodeCodePoints", Results: []sarifResult{}}
+	run.Tool.Driver = sarifDriver{Name: "hardline", Version: o.Version, InformationURI: o.InformationURI, Rules: []sarifRule{}}
+	index := map[*analyzer.Rule]int{}
+	for i, r := range o.Rules {
+		index[r] = i
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
+			ID: r.Code, Name: r.Name,
+			ShortDescription:     sarifText{Text: r.Summary},
+			FullDescription:      sarifText{Text: r.Doc.Why},
+			Help:                 sarifText{Text: r.Doc.Why, Markdown: analyzer.RuleMarkdown(r)},
+			HelpURI:              analyzer.RuleURL(o.DocsURL, r),
+			DefaultConfiguration: sarifRuleConfig{Level: sarifLevel(r.Severity)},
+			Properties:           sarifRuleProperty{Tags: append([]string{"security"}, r.Aliases...)},
+		})
+	}
+	for _, res := range results {
+		for _, f := range res.Findings {
+			run.Results = append(run.Results, sarifResult{
+				RuleID: f.Rule.Code, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity),
+				Message: sarifText{Text: f.Message},
+				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
+					ArtifactLocation: sarifArtifact{URI: sarifURI(res.Path)},
+					Region: sarifRegion{
+						StartLine: f.Range.Start.Line, StartColumn: f.Range.Start.Column,
+						EndLine: f.Range.End.Line, EndColumn: f.Range.End.Column,
+					},
+				}}},
+				PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
+			})
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+}
+
+// sarifURI turns a path into a URI reference: relative paths stay
+// relative (code scanning resolves them against the checkout).
+func sarifURI(path string) string {
+	u := url.URL{Path: strings.TrimPrefix(filepath.ToSlash(path), "./")}
+	if filepath.IsAbs(path) {
+		u.Scheme = "file"
+	}
+	return u.String()
+}
+
+// GitHub writes workflow commands, which GitHub Actions turns into
+// annotations on the pull request's diff.
+func GitHub(w io.Writer, results []analyzer.FileResult) error {
+	for _, res := range results {
+		for _, f := range res.Findings {
+			level := "error"
+			switch f.Severity {
+			case analyzer.Warning:
+				level = "warning"
+			case analyzer.Info:
+				level = "notice"
+			}
+			props := []string{
+				"file=" + ghProperty(filepath.ToSlash(res.Path)),
+				"line=" + itoa(f.Range.Start.Line), "col=" + itoa(f.Range.Start.Column),
+				"endLine=" + itoa(f.Range.End.Line), "endColumn=" + itoa(f.Range.End.Column),
+				"title=" + ghProperty(f.Rule.Code+" "+f.Rule.Name),
+			}
+			if _, err := io.WriteString(w, "::"+level+" "+strings.Join(props, ",")+"::"+ghData(f.Message)+"\n"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ghData escapes a workflow command's message.
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// ghProperty escapes a workflow command's property value.
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
