@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/analyzer/report"
+	"hardline.dev/hardline/fixes"
 	"hardline.dev/hardline/rules"
 )
 
@@ -33,10 +35,11 @@ const usage = `hardline hardens Kubernetes manifests and Dockerfiles.
 
 Usage:
   hardline lint [flags] PATH...   analyze files and directories ("-" reads stdin)
+  hardline fix [flags] PATH...    apply fixes: print a diff (--diff, default) or --write them
   hardline rules [CODE|NAME]      list the rules, or print one rule's documentation
   hardline version                print the version
 
-Run "hardline lint -h" for the lint flags.
+Run "hardline lint -h" or "hardline fix -h" for their flags.
 `
 
 func main() {
@@ -52,6 +55,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "lint":
 		return lint(engine, args[1:], stdin, stdout, stderr)
+	case "fix":
+		return fix(engine, args[1:], stdout, stderr)
 	case "rules":
 		return listRules(engine, args[1:], stdout, stderr)
 	case "version", "--version":
@@ -82,6 +87,96 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// settings are the flags lint and fix share: which config applies and
+// what overrides it.
+type settings struct {
+	profile, configPath, k8sVersion, regoVersion, failOn string
+	policies                                             stringList
+	threshold                                            analyzer.Severity
+	configFor                                            func(string) (*analyzer.Config, error)
+}
+
+func (s *settings) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.profile, "profile", "", "rule profile: baseline, restricted (default) or all")
+	fs.StringVar(&s.configPath, "config", "", "config file (default: "+analyzer.ConfigFileName+" found by walking up from each file)")
+	fs.StringVar(&s.k8sVersion, "kubernetes-version", "", "target Kubernetes version of the deprecated-API rules, e.g. 1.37")
+	fs.Var(&s.policies, "policy", "directory of Rego policies (repeatable)")
+	fs.StringVar(&s.regoVersion, "rego-version", "", "Rego syntax of policies: auto, v0 or v1")
+	fs.StringVar(&s.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
+}
+
+// resolve validates the flags and prepares configFor: the config file that
+// applies to a path (or --config), with the flags on top.
+func (s *settings) resolve(engine *analyzer.Engine) error {
+	var err error
+	if s.threshold, err = analyzer.ParseSeverity(s.failOn); err != nil {
+		return err
+	}
+	var override []func(*analyzer.Config)
+	if s.profile != "" {
+		p, err := analyzer.ParseProfile(s.profile)
+		if err != nil {
+			return err
+		}
+		override = append(override, func(c *analyzer.Config) { c.Profile = p })
+	}
+	if s.k8sVersion != "" {
+		if err := analyzer.ValidKubernetesVersion(s.k8sVersion); err != nil {
+			return err
+		}
+		override = append(override, func(c *analyzer.Config) { c.KubernetesVersion = s.k8sVersion })
+	}
+	if s.regoVersion != "" {
+		if err := analyzer.ValidRegoVersion(s.regoVersion); err != nil {
+			return err
+		}
+		override = append(override, func(c *analyzer.Config) { c.RegoVersion = s.regoVersion })
+	}
+	if len(s.policies) > 0 {
+		override = append(override, func(c *analyzer.Config) { c.Policies = s.policies })
+	}
+	finder := analyzer.NewConfigFinder(engine.Rules())
+	s.configFor = func(path string) (*analyzer.Config, error) {
+		var cfg analyzer.Config
+		var err error
+		if s.configPath != "" {
+			cfg, err = finder.File(s.configPath)
+		} else {
+			cfg, err = finder.For(path)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range override {
+			o(&cfg)
+		}
+		return &cfg, nil
+	}
+	return nil
+}
+
+// files validates the configs of the paths given and expands folders.
+func (s *settings) files(paths []string) ([]string, error) {
+	for _, p := range paths {
+		if _, err := s.configFor(p); err != nil {
+			return nil, err
+		}
+	}
+	return analyzer.Discover(paths)
+}
+
+// failed tells whether any finding reaches the --fail-on threshold.
+func (s *settings) failed(findings ...[]analyzer.Finding) bool {
+	for _, fs := range findings {
+		for _, f := range fs {
+			if f.Severity >= s.threshold {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // stringList is a repeatable flag.
 type stringList []string
 
@@ -91,14 +186,9 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("hardline lint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	profile := fs.String("profile", "", "rule profile: baseline, restricted (default) or all")
-	configPath := fs.String("config", "", "config file (default: "+analyzer.ConfigFileName+" found by walking up from each file)")
-	k8sVersion := fs.String("kubernetes-version", "", "target Kubernetes version of the deprecated-API rules, e.g. 1.37")
-	var policies stringList
-	fs.Var(&policies, "policy", "directory of Rego policies (repeatable)")
-	regoVersion := fs.String("rego-version", "", "Rego syntax of policies: auto, v0 or v1")
+	var s settings
+	s.register(fs)
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
-	failOn := fs.String("fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
 	stdinName := fs.String("stdin-filename", "", "the file name to report for input read from stdin (\"-\"); it also selects the language and the config")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: hardline lint [flags] PATH...\n\nExit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, config or I/O error.\n\nFlags:")
@@ -111,57 +201,17 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 		}
 		return exitUsage
 	}
-	threshold, err := analyzer.ParseSeverity(*failOn)
-	if err != nil {
-		return usageError(stderr, err)
-	}
 	if !contains(report.Formats, *format) {
 		return usageError(stderr, fmt.Errorf("unknown format %q (want %s)", *format, strings.Join(report.Formats, ", ")))
 	}
 	if len(paths) == 0 {
 		return usageError(stderr, errors.New("no PATH given (use - for stdin)"))
 	}
-	// Flags override whatever config file applies to a path.
-	var override []func(*analyzer.Config)
-	if *profile != "" {
-		p, err := analyzer.ParseProfile(*profile)
-		if err != nil {
-			return usageError(stderr, err)
-		}
-		override = append(override, func(c *analyzer.Config) { c.Profile = p })
+	if err := s.resolve(engine); err != nil {
+		return usageError(stderr, err)
 	}
-	if *k8sVersion != "" {
-		if err := analyzer.ValidKubernetesVersion(*k8sVersion); err != nil {
-			return usageError(stderr, err)
-		}
-		override = append(override, func(c *analyzer.Config) { c.KubernetesVersion = *k8sVersion })
-	}
-	if *regoVersion != "" {
-		if err := analyzer.ValidRegoVersion(*regoVersion); err != nil {
-			return usageError(stderr, err)
-		}
-		override = append(override, func(c *analyzer.Config) { c.RegoVersion = *regoVersion })
-	}
-	if len(policies) > 0 {
-		override = append(override, func(c *analyzer.Config) { c.Policies = policies })
-	}
-	finder := analyzer.NewConfigFinder(engine.Rules())
-	configFor := func(path string) (*analyzer.Config, error) {
-		var cfg analyzer.Config
-		var err error
-		if *configPath != "" {
-			cfg, err = finder.File(*configPath)
-		} else {
-			cfg, err = finder.For(path)
-		}
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range override {
-			o(&cfg)
-		}
-		return &cfg, nil
-	}
+	// JSON and SARIF carry each finding's verified fixes.
+	withFixes := *format == "json" || *format == "sarif"
 
 	var results []analyzer.FileResult
 	var files []string
@@ -179,7 +229,7 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 		if name == "" {
 			name = "-"
 		}
-		cfg, err := configFor(name)
+		cfg, err := s.configFor(name)
 		if err != nil {
 			return usageError(stderr, err)
 		}
@@ -188,24 +238,19 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 			opts.Language = analyzer.Kubernetes
 		}
 		doc := analyzer.Parse(name, text, opts)
-		results = append(results, analyzer.FileResult{Path: name, Lines: doc.Lines, Findings: engine.Run(doc, cfg)})
-	}
-	// A broken config is reported once, before any file is linted.
-	for _, p := range files {
-		if _, err := configFor(p); err != nil {
-			return usageError(stderr, err)
+		findings := engine.Run(doc, cfg)
+		if withFixes {
+			engine.AttachFixes(doc, findings)
 		}
+		results = append(results, analyzer.FileResult{Path: name, Lines: doc.Lines, Findings: findings})
 	}
-	status := exitOK
-	if len(files) > 0 {
-		expanded, err := analyzer.Discover(files)
-		if err != nil {
-			fmt.Fprintln(stderr, "hardline:", err)
-			return exitUsage
-		}
-		results = append(results, engine.LintFiles(expanded, configFor)...)
+	expanded, err := s.files(files)
+	if err != nil {
+		return usageError(stderr, err)
 	}
+	results = append(results, engine.LintFiles(expanded, s.configFor, withFixes)...)
 	analyzer.SortResults(results)
+	status := exitOK
 	for _, r := range results {
 		if r.Err != nil {
 			fmt.Fprintln(stderr, "hardline:", r.Err)
@@ -213,7 +258,7 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 		}
 	}
 	docsURL := ""
-	if cfg, err := configFor("."); err == nil {
+	if cfg, err := s.configFor("."); err == nil {
 		docsURL = cfg.DocsURL
 	}
 	opts := report.Options{Rules: engine.Rules(), Version: version, InformationURI: informationURI, DocsURL: docsURL}
@@ -225,13 +270,108 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 		return status
 	}
 	for _, r := range results {
-		for _, f := range r.Findings {
-			if f.Severity >= threshold {
-				return exitFindings
-			}
+		if s.failed(r.Findings) {
+			return exitFindings
 		}
 	}
 	return exitOK
+}
+
+func fix(engine *analyzer.Engine, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("hardline fix", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var s settings
+	s.register(fs)
+	diff := fs.Bool("diff", false, "print a unified diff of the fixes and write nothing (the default)")
+	write := fs.Bool("write", false, "write the fixed files (atomically; a file changed since it was read is left alone)")
+	unsafe := fs.Bool("unsafe", false, "also apply unsafe fixes (hardening that may break an app: review them)")
+	var only stringList
+	fs.Var(&only, "rule", "fix only this rule, by code or name (repeatable)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: hardline fix [--diff|--write] [--unsafe] [--rule CODE]... PATH...\n\n"+
+			"Applies the first fix of each finding that has one: safe fixes, and unsafe ones with --unsafe; manual fixes\n"+
+			"(placeholders) never. Exit codes as lint, for what remains after fixing.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if *diff && *write {
+		return usageError(stderr, errors.New("--diff and --write exclude each other"))
+	}
+	if len(paths) == 0 {
+		return usageError(stderr, errors.New("no PATH given"))
+	}
+	if err := s.resolve(engine); err != nil {
+		return usageError(stderr, err)
+	}
+	rulesWanted := map[*analyzer.Rule]bool{}
+	for _, code := range only {
+		r := engine.Rule(code)
+		if r == nil {
+			return usageError(stderr, fmt.Errorf("--rule %s: no such rule (hardline rules lists them)", code))
+		}
+		rulesWanted[r] = true
+	}
+	accept := func(f *analyzer.Finding, fx fixes.Fix) bool {
+		if len(rulesWanted) > 0 && !rulesWanted[f.Rule] {
+			return false
+		}
+		return fx.Safety == fixes.Safe || *unsafe && fx.Safety == fixes.Unsafe
+	}
+	files, err := s.files(paths)
+	if err != nil {
+		return usageError(stderr, err)
+	}
+	status := exitOK
+	fixedFiles, fixedFindings := 0, 0
+	remaining := false
+	for _, r := range engine.FixFiles(files, s.configFor, accept) {
+		if r.Err != nil {
+			fmt.Fprintln(stderr, "hardline:", r.Err)
+			status = exitUsage
+			continue
+		}
+		remaining = remaining || s.failed(r.Findings)
+		if len(r.Applied) == 0 {
+			continue
+		}
+		if *write {
+			if err := analyzer.WriteFileAtomic(r.Path, r.Old, r.New); err != nil {
+				fmt.Fprintln(stderr, "hardline:", err)
+				status = exitUsage
+				continue
+			}
+		} else {
+			name := filepath.ToSlash(r.Path)
+			fmt.Fprint(stdout, fixes.Unified("a/"+strings.TrimPrefix(name, "/"), "b/"+strings.TrimPrefix(name, "/"), r.Old, r.New))
+		}
+		fixedFiles++
+		fixedFindings += len(r.Applied)
+	}
+	verb := "would fix"
+	if *write {
+		verb = "fixed"
+	}
+	fmt.Fprintf(stderr, "hardline: %s %d %s in %d %s\n", verb, fixedFindings, plural(fixedFindings, "finding", "findings"), fixedFiles, plural(fixedFiles, "file", "files"))
+	if status != exitOK {
+		return status
+	}
+	if remaining {
+		return exitFindings
+	}
+	return exitOK
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func listRules(engine *analyzer.Engine, args []string, stdout, stderr io.Writer) int {

@@ -24,6 +24,10 @@ var sarifShape = map[string]struct{ required, allowed []string }{
 	"physical":   {[]string{"artifactLocation"}, []string{"artifactLocation", "region", "contextRegion", "properties"}},
 	"artifact":   {nil, []string{"uri", "uriBaseId", "index", "properties"}},
 	"region":     {nil, []string{"startLine", "startColumn", "endLine", "endColumn", "charOffset", "charLength", "properties"}},
+	"fix":        {[]string{"artifactChanges"}, []string{"description", "artifactChanges", "properties"}},
+	"change":     {[]string{"artifactLocation", "replacements"}, []string{"artifactLocation", "replacements", "properties"}},
+	"replace":    {[]string{"deletedRegion"}, []string{"deletedRegion", "insertedContent", "properties"}},
+	"content":    {nil, []string{"text", "binary", "rendered", "properties"}},
 }
 
 type sarifChecker struct {
@@ -80,7 +84,7 @@ func TestSARIFSchema(t *testing.T) {
 	if root["version"] != "2.1.0" {
 		c.errs = append(c.errs, "version must be 2.1.0")
 	}
-	results := 0
+	results, fixes := 0, 0
 	for i, r := range c.array("runs", root["runs"]) {
 		at := fmt.Sprintf("runs[%d]", i)
 		run := c.object("run", at, r)
@@ -120,6 +124,33 @@ func TestSARIFSchema(t *testing.T) {
 			if fp, _ := res["partialFingerprints"].(map[string]any); fp["hardline/v1"] == nil {
 				c.errs = append(c.errs, rat+": no partial fingerprint")
 			}
+			if res["fixes"] != nil {
+				for k, fv := range c.array(rat+".fixes", res["fixes"]) {
+					fixes++
+					fat := fmt.Sprintf("%s.fixes[%d]", rat, k)
+					fx := c.object("fix", fat, fv)
+					c.object("text", fat+".description", fx["description"])
+					changes := c.array(fat+".artifactChanges", fx["artifactChanges"])
+					if len(changes) == 0 {
+						c.errs = append(c.errs, fat+": artifactChanges needs at least one item")
+					}
+					for m, cv := range changes {
+						cat := fmt.Sprintf("%s.artifactChanges[%d]", fat, m)
+						ch := c.object("change", cat, cv)
+						c.object("artifact", cat+".artifactLocation", ch["artifactLocation"])
+						reps := c.array(cat+".replacements", ch["replacements"])
+						if len(reps) == 0 {
+							c.errs = append(c.errs, cat+": replacements needs at least one item")
+						}
+						for n, rv := range reps {
+							rpat := fmt.Sprintf("%s.replacements[%d]", cat, n)
+							rep := c.object("replace", rpat, rv)
+							c.positive(rpat+".deletedRegion", c.object("region", rpat+".deletedRegion", rep["deletedRegion"]), "startLine", "startColumn", "endLine", "endColumn")
+							c.object("content", rpat+".insertedContent", rep["insertedContent"])
+						}
+					}
+				}
+			}
 			for k, lv := range c.array(rat+".locations", res["locations"]) {
 				lat := fmt.Sprintf("%s.locations[%d]", rat, k)
 				loc := c.object("location", lat, lv)
@@ -133,8 +164,8 @@ func TestSARIFSchema(t *testing.T) {
 			}
 		}
 	}
-	if results < 30 {
-		c.errs = append(c.errs, fmt.Sprintf("only %d results for the fixtures", results))
+	if results < 30 || fixes < 5 {
+		c.errs = append(c.errs, fmt.Sprintf("only %d results and %d fixes for the fixtures", results, fixes))
 	}
 	sort.Strings(c.errs)
 	for _, e := range c.errs {

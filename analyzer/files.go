@@ -1,12 +1,16 @@
 package analyzer
 
 import (
+	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"sync"
+
+	"hardline.dev/hardline/fixes"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -62,7 +66,8 @@ func Discover(paths []string) ([]string, error) {
 // configuration configFor returns for it, and returns the results in the
 // order of paths, so output is deterministic. Files the configuration
 // excludes are left out.
-func (e *Engine) LintFiles(paths []string, configFor func(path string) (*Config, error)) []FileResult {
+// With withFixes, each finding carries its verified fixes.
+func (e *Engine) LintFiles(paths []string, configFor func(path string) (*Config, error), withFixes bool) []FileResult {
 	results := make([]FileResult, len(paths))
 	excluded := make([]bool, len(paths))
 	patches := &patchIndex{dirs: map[string]map[string]bool{}}
@@ -80,7 +85,7 @@ func (e *Engine) LintFiles(paths []string, configFor func(path string) (*Config,
 				case cfg.Excluded(paths[i]):
 					excluded[i] = true
 				default:
-					results[i] = e.lintFile(paths[i], cfg, patches)
+					results[i] = e.lintFile(paths[i], cfg, patches, withFixes)
 				}
 			}
 		}()
@@ -99,11 +104,21 @@ func (e *Engine) LintFiles(paths []string, configFor func(path string) (*Config,
 	return kept
 }
 
-func (e *Engine) lintFile(path string, cfg *Config, patches *patchIndex) FileResult {
+func (e *Engine) lintFile(path string, cfg *Config, patches *patchIndex, withFixes bool) FileResult {
 	text, err := os.ReadFile(path)
 	if err != nil {
 		return FileResult{Path: path, Err: err}
 	}
+	doc := Parse(path, text, parseOptionsFor(path, patches))
+	findings := e.Run(doc, cfg)
+	if withFixes {
+		e.AttachFixes(doc, findings)
+	}
+	return FileResult{Path: path, Lines: doc.Lines, Findings: findings}
+}
+
+// parseOptionsFor says how to parse a file found on disk.
+func parseOptionsFor(path string, patches *patchIndex) ParseOptions {
 	opts := ParseOptions{}
 	if LanguageOf(path) == Unknown {
 		opts.Language = Kubernetes // named explicitly: read it as a manifest
@@ -111,8 +126,7 @@ func (e *Engine) lintFile(path string, cfg *Config, patches *patchIndex) FileRes
 	if opts.Language == Kubernetes || LanguageOf(path) == Kubernetes {
 		opts.KustomizePatch = patches.isPatch(path)
 	}
-	doc := Parse(path, text, opts)
-	return FileResult{Path: path, Lines: doc.Lines, Findings: e.Run(doc, cfg)}
+	return opts
 }
 
 // patchIndex remembers, per directory, which files its kustomization
@@ -181,4 +195,100 @@ func kustomizePatches(dir string) map[string]bool {
 // SortResults orders results by path, the order outputs promise.
 func SortResults(rs []FileResult) {
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Path < rs[j].Path })
+}
+
+// FileFix is what fixing one file produced.
+type FileFix struct {
+	Path     string
+	Old, New []byte
+	Applied  []AppliedFix
+	// Lines and Findings describe the fixed text: what remains.
+	Lines    *Lines
+	Findings []Finding
+	Err      error
+}
+
+// FixFiles computes the fixes accept allows for every file, concurrently,
+// without writing anything; results are in the order of paths.
+func (e *Engine) FixFiles(paths []string, configFor func(string) (*Config, error), accept func(*Finding, fixes.Fix) bool) []FileFix {
+	out := make([]FileFix, len(paths))
+	excluded := make([]bool, len(paths))
+	patches := &patchIndex{dirs: map[string]map[string]bool{}}
+	var wg sync.WaitGroup
+	jobs := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				path := paths[i]
+				cfg, err := configFor(path)
+				if err != nil {
+					out[i] = FileFix{Path: path, Err: err}
+					continue
+				}
+				if cfg.Excluded(path) {
+					excluded[i] = true
+					continue
+				}
+				text, err := os.ReadFile(path)
+				if err != nil {
+					out[i] = FileFix{Path: path, Err: err}
+					continue
+				}
+				opts := parseOptionsFor(path, patches)
+				fixed, applied := e.FixText(path, text, opts, cfg, accept)
+				doc := Parse(path, fixed, opts)
+				out[i] = FileFix{Path: path, Old: text, New: fixed, Applied: applied, Lines: doc.Lines, Findings: e.Run(doc, cfg)}
+			}
+		}()
+	}
+	for i := range paths {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	kept := out[:0]
+	for i, r := range out {
+		if !excluded[i] {
+			kept = append(kept, r)
+		}
+	}
+	return kept
+}
+
+// WriteFileAtomic replaces path with text: it writes a temporary file in
+// the same folder with the original's mode and renames it over the
+// original, so a crash leaves either the old or the new file, never half
+// of one. It refuses when the file no longer holds old (someone edited it
+// since it was read).
+func WriteFileAtomic(path string, old, text []byte) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".hardline-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(text); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	current, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(current, old) {
+		return fmt.Errorf("%s changed since it was read; not overwriting it (run hardline fix again)", path)
+	}
+	return os.Rename(tmp.Name(), path)
 }

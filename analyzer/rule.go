@@ -3,6 +3,8 @@ package analyzer
 import (
 	"fmt"
 	"strings"
+
+	"hardline.dev/hardline/fixes"
 )
 
 // Severity of a finding; ordered so that comparisons mean "at least".
@@ -143,6 +145,12 @@ type Finding struct {
 	Container string
 	// Fingerprint identifies the finding across edits elsewhere in the file.
 	Fingerprint string
+	// Fix computes the rule's fixes for the finding, best first; nil when
+	// the rule has none. It runs only when fixes are asked for (a code
+	// action, `fix`, JSON or SARIF output), never per keystroke.
+	Fix func() []fixes.Fix
+	// Fixes are Fix's results that passed verification (Engine.Fixes).
+	Fixes []fixes.Fix
 }
 
 // Pass hands a rule one document and collects what it reports.

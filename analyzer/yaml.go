@@ -3,6 +3,7 @@ package analyzer
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"regexp"
 	"strconv"
@@ -18,6 +19,11 @@ type Object struct {
 	Node *yaml.Node
 	// Start and End are the object's byte span in the document.
 	Start, End int
+	// Root is the root of the YAML document holding the object (the List
+	// for a List item) and DocStart, DocEnd that document's span: a fix is
+	// verified by re-parsing just that document.
+	Root             *yaml.Node
+	DocStart, DocEnd int
 }
 
 // ObjectRef identifies a Kubernetes object. Findings carry a copy, not the
@@ -153,9 +159,9 @@ func (d *Document) decodeChunk(start, end int) {
 			d.syntaxError(err, lineOffset, end)
 			return
 		}
-		shiftLines(&n, lineOffset)
+		d.checkNodes(&n, lineOffset)
 		if len(n.Content) == 1 {
-			d.addObjects(n.Content[0])
+			d.addObjects(n.Content[0], start, end)
 		}
 	}
 }
@@ -176,25 +182,48 @@ func (d *Document) syntaxError(err error, lineOffset, chunkEnd int) {
 	d.problem(SyntaxProblem, start, end, "YAML: "+msg)
 }
 
-// shiftLines makes the lines of a document decoded on its own absolute.
-// Alias targets are reached through Content too, so each node moves once.
-func shiftLines(n *yaml.Node, by int) {
-	n.Line += by
+// checkNodes makes the lines of a document decoded on its own absolute
+// and reports duplicate mapping keys, which the decoder accepts but
+// kubectl and the API server reject. Alias targets are reached through
+// Content too, so each node is visited once.
+func (d *Document) checkNodes(n *yaml.Node, lineOffset int) {
+	n.Line += lineOffset
+	if n.Kind == yaml.MappingNode && len(n.Content) > 2 {
+		d.duplicateKeys(n, lineOffset)
+	}
 	for _, c := range n.Content {
-		shiftLines(c, by)
+		d.checkNodes(c, lineOffset)
+	}
+}
+
+// duplicateKeys runs before m's children are shifted, so their lines are
+// still relative to the document.
+func (d *Document) duplicateKeys(m *yaml.Node, lineOffset int) {
+	seen := make(map[string]*yaml.Node, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if k.Kind != yaml.ScalarNode || k.Value == "<<" && k.Tag == "!!merge" {
+			continue
+		}
+		if first, ok := seen[k.Value]; ok {
+			start, end := d.LineSpan(k.Line + lineOffset)
+			d.problem(SyntaxProblem, start, end, fmt.Sprintf("YAML: duplicate key %q (first at line %d): kubectl and the API server reject it", k.Value, first.Line+lineOffset))
+			continue
+		}
+		seen[k.Value] = k
 	}
 }
 
 // addObjects records a document's root when it is a Kubernetes object, and
 // each object item of a List. Anything else is not ours and is skipped.
-func (d *Document) addObjects(root *yaml.Node) {
-	o := d.object(root)
+func (d *Document) addObjects(root *yaml.Node, docStart, docEnd int) {
+	o := d.object(root, root, docStart, docEnd)
 	if o == nil {
 		return
 	}
 	if items := Get(root, "items"); items != nil && items.Kind == yaml.SequenceNode && strings.HasSuffix(o.Kind, "List") {
 		for _, it := range items.Content {
-			if item := d.object(Resolve(it)); item != nil {
+			if item := d.object(Resolve(it), root, docStart, docEnd); item != nil {
 				d.Objects = append(d.Objects, item)
 			}
 		}
@@ -203,7 +232,7 @@ func (d *Document) addObjects(root *yaml.Node) {
 	d.Objects = append(d.Objects, o)
 }
 
-func (d *Document) object(n *yaml.Node) *Object {
+func (d *Document) object(n, root *yaml.Node, docStart, docEnd int) *Object {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -215,5 +244,6 @@ func (d *Document) object(n *yaml.Node) *Object {
 	return &Object{
 		ObjectRef: ObjectRef{APIVersion: apiVersion, Kind: kind, Namespace: Str(Get(meta, "namespace")), Name: Str(Get(meta, "name"))},
 		Node:      n, Start: d.NodeStart(n), End: d.NodeEnd(n),
+		Root: root, DocStart: docStart, DocEnd: docEnd,
 	}
 }

@@ -42,7 +42,7 @@ func TestRuleFixtures(t *testing.T) {
 				t.Fatalf("%s needs a fail* and a pass* fixture in %s", r.Code, dir)
 			}
 			var got []string
-			for _, res := range engine.LintFiles(paths, func(string) (*analyzer.Config, error) { return &analyzer.Config{Profile: analyzer.All}, nil }) {
+			for _, res := range engine.LintFiles(paths, func(string) (*analyzer.Config, error) { return &analyzer.Config{Profile: analyzer.All}, nil }, false) {
 				if res.Err != nil {
 					t.Fatal(res.Err)
 				}

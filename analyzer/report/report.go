@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/fixes"
 )
 
 // Formats lists the supported --format values.
@@ -69,10 +70,34 @@ type jsonFinding struct {
 	Severity    string         `json:"severity"`
 	Message     string         `json:"message"`
 	Aliases     []string       `json:"aliases"`
-	Fixes       []struct{}     `json:"fixes"`
+	Fixes       []jsonFix      `json:"fixes"`
 	Fingerprint string         `json:"fingerprint"`
 	Object      *jsonObject    `json:"object,omitempty"`
 	Container   string         `json:"container,omitempty"`
+}
+
+type jsonFix struct {
+	Title  string     `json:"title"`
+	Safety string     `json:"safety"`
+	Edits  []jsonEdit `json:"edits"`
+}
+
+type jsonEdit struct {
+	Range   analyzer.Range `json:"range"`
+	NewText string         `json:"newText"`
+}
+
+// jsonFixes renders fixes with positions in the same units as findings.
+func jsonFixes(lines *analyzer.Lines, fs []fixes.Fix) []jsonFix {
+	out := []jsonFix{}
+	for _, fx := range fs {
+		jf := jsonFix{Title: fx.Title, Safety: fx.Safety.String(), Edits: []jsonEdit{}}
+		for _, e := range fixes.Sorted(fx.Edits) {
+			jf.Edits = append(jf.Edits, jsonEdit{Range: lines.Range(e.Start, e.End), NewText: e.NewText})
+		}
+		out = append(out, jf)
+	}
+	return out
 }
 
 type jsonSummary struct {
@@ -97,7 +122,7 @@ func JSON(w io.Writer, results []analyzer.FileResult) error {
 		for _, f := range r.Findings {
 			jf := jsonFinding{
 				Path: r.Path, Range: f.Range, Rule: f.Rule.Code, Name: f.Rule.Name, Severity: f.Severity.String(),
-				Message: f.Message, Aliases: append([]string{}, f.Rule.Aliases...), Fixes: []struct{}{},
+				Message: f.Message, Aliases: append([]string{}, f.Rule.Aliases...), Fixes: jsonFixes(r.Lines, f.Fixes),
 				Fingerprint: f.Fingerprint, Container: f.Container,
 			}
 			if o := f.Object; o.Kind != "" {

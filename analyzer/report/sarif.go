@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/fixes"
 )
 
 // SARIF 2.1.0, the format GitHub code scanning and most security
@@ -66,6 +67,22 @@ type sarifResult struct {
 	Message             sarifText         `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	Fixes               []sarifFix        `json:"fixes,omitempty"`
+}
+
+type sarifFix struct {
+	Description     sarifText           `json:"description"`
+	ArtifactChanges []sarifArtifactEdit `json:"artifactChanges"`
+}
+
+type sarifArtifactEdit struct {
+	ArtifactLocation sarifArtifact      `json:"artifactLocation"`
+	Replacements     []sarifReplacement `json:"replacements"`
+}
+
+type sarifReplacement struct {
+	DeletedRegion   sarifRegion `json:"deletedRegion"`
+	InsertedContent sarifText   `json:"insertedContent"`
 }
 
 type sarifLocation struct {
@@ -133,12 +150,34 @@ func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
 					},
 				}}},
 				PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
+				Fixes:               sarifFixes(res, f.Fixes),
 			})
 		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+}
+
+// sarifFixes renders fixes as SARIF replacements. Manual fixes have
+// placeholders and are left out: SARIF consumers may apply fixes blindly.
+func sarifFixes(res analyzer.FileResult, fs []fixes.Fix) []sarifFix {
+	var out []sarifFix
+	for _, fx := range fs {
+		if fx.Safety == fixes.Manual {
+			continue
+		}
+		change := sarifArtifactEdit{ArtifactLocation: sarifArtifact{URI: sarifURI(res.Path)}}
+		for _, e := range fixes.Sorted(fx.Edits) {
+			r := res.Lines.Range(e.Start, e.End)
+			change.Replacements = append(change.Replacements, sarifReplacement{
+				DeletedRegion:   sarifRegion{StartLine: r.Start.Line, StartColumn: r.Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column},
+				InsertedContent: sarifText{Text: e.NewText},
+			})
+		}
+		out = append(out, sarifFix{Description: sarifText{Text: fx.Title + " (" + fx.Safety.String() + ")"}, ArtifactChanges: []sarifArtifactEdit{change}})
+	}
+	return out
 }
 
 // sarifURI turns a path into a URI reference: relative paths stay

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/fixes"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -35,22 +36,37 @@ var (
 type place struct {
 	what   string
 	fields set
-	// elsewhere names the place a field of another set belongs to.
+	// source is the path of the place below the container (c != nil) or
+	// the pod spec, for the fix that moves a field away.
+	source    []string
 	elsewhere []home
 }
 
-// home is where fields of another kind of mapping belong.
+// home is where fields of another kind of mapping belong, and for a fix,
+// where exactly: a path below the container or the pod spec.
 type home struct {
 	fields set
 	where  string
+	// inContainer: the fields go to each container, at path; else to the
+	// pod spec at path. nil path: no automatic move (the intent is unclear).
+	inContainer bool
+	path        []string
 }
 
 var (
-	podSpecPlace      = place{what: "pod spec", fields: podSpecFields, elsewhere: []home{{containerFields, "a container"}, {podSecurityContextFields, "the pod's securityContext"}}}
-	containerPlace    = place{what: "container", fields: containerFields, elsewhere: []home{{securityContextFields, "the container's securityContext"}, {podSpecFields, "the pod spec"}}}
-	podSCPlace        = place{what: "pod securityContext", fields: podSecurityContextFields, elsewhere: []home{{securityContextFields, "each container's securityContext"}, {podSpecFields, "the pod spec"}}}
-	containerSCPlace  = place{what: "container securityContext", fields: securityContextFields, elsewhere: []home{{podSecurityContextFields, "the pod's securityContext"}, {containerFields, "the container"}}}
-	capabilitiesPlace = place{what: "capabilities", fields: capabilitiesFields}
+	podSpecPlace = place{what: "pod spec", fields: podSpecFields, elsewhere: []home{
+		{containerFields, "a container", false, nil},
+		{podSecurityContextFields, "the pod's securityContext", false, []string{"securityContext"}}}}
+	containerPlace = place{what: "container", fields: containerFields, elsewhere: []home{
+		{securityContextFields, "the container's securityContext", true, []string{"securityContext"}},
+		{podSpecFields, "the pod spec", false, nil}}}
+	podSCPlace = place{what: "pod securityContext", fields: podSecurityContextFields, source: []string{"securityContext"}, elsewhere: []home{
+		{securityContextFields, "each container's securityContext", true, []string{"securityContext"}},
+		{podSpecFields, "the pod spec", false, nil}}}
+	containerSCPlace = place{what: "container securityContext", fields: securityContextFields, source: []string{"securityContext"}, elsewhere: []home{
+		{podSecurityContextFields, "the pod's securityContext", false, []string{"securityContext"}},
+		{containerFields, "the container", true, nil}}}
+	capabilitiesPlace = place{what: "capabilities", fields: capabilitiesFields, source: []string{"securityContext", "capabilities"}}
 )
 
 var _ = register(&analyzer.Rule{
@@ -60,7 +76,8 @@ var _ = register(&analyzer.Rule{
 	Doc: analyzer.RuleDoc{
 		Why: "The API server drops unknown fields (kubectl only warns, and most deploy tools not even that), so a misspelled runAsNonroot " +
 			"or a readOnlyRootFilesystem under the pod's securityContext leaves the workload without the hardening its author meant to apply, " +
-			"while the manifest looks hardened to every reviewer.",
+			"while the manifest looks hardened to every reviewer. The fix (unsafe: the setting starts to apply) renames an obvious " +
+			"misspelling or moves a scalar field to where Kubernetes reads it.",
 		Bad:  "spec:\n  securityContext:\n    readOnlyRootFilesystem: true   # container-only field\n    runAsNonroot: true             # misspelled",
 		Good: "spec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: app\n    securityContext:\n      readOnlyRootFilesystem: true",
 	},
@@ -91,22 +108,82 @@ func checkPlace(p *analyzer.Pass, w *Workload, c *Container, m *yaml.Node, pl pl
 			continue
 		}
 		msg := "unknown field " + `"` + name + `"` + " in the " + pl.what + ": Kubernetes ignores it"
+		var fix func() []fixes.Fix
 		if s := suggest(name, pl.fields); s != "" {
 			msg += "; did you mean " + `"` + s + `"?`
+			if _, taken := analyzer.Lookup(m, s); !taken {
+				fix = renameFix(p, w, f, s)
+			}
 		} else {
 			for _, e := range pl.elsewhere {
 				if e.fields[name] {
 					msg = `"` + name + `" is not a field of the ` + pl.what + ": Kubernetes ignores it here; it belongs in " + e.where
+					if e.path != nil && f.Value.Kind == yaml.ScalarNode {
+						fix = moveFix(p, w, c, pl, e, f)
+					}
 					break
 				}
 			}
 		}
 		f := f
-		if c != nil {
-			reportContainer(p, w, c, &f, "%s", msg)
-		} else {
-			reportPod(p, w, &f, "%s", msg)
+		reportFixable(p, w, c, &f, fix, "%s", msg)
+	}
+}
+
+func renameFix(p *analyzer.Pass, w *Workload, f analyzer.Field, name string) func() []fixes.Fix {
+	doc := p.Doc
+	return func() []fixes.Fix {
+		edit, err := doc.YAMLEditor(w.Object).RenameKey(f.Key, name)
+		if err != nil {
+			return nil
 		}
+		return []fixes.Fix{{Title: "Rename " + f.Key.Value + " to " + name, Safety: fixes.Unsafe, Edits: []fixes.TextEdit{edit}}}
+	}
+}
+
+// moveFix moves a scalar field from where it is ignored to where it
+// belongs: to the pod, or to every container that does not set it itself.
+func moveFix(p *analyzer.Pass, w *Workload, c *Container, pl place, e home, f analyzer.Field) func() []fixes.Fix {
+	doc := p.Doc
+	return func() []fixes.Fix {
+		ed := doc.YAMLEditor(w.Object)
+		name := f.Key.Value
+		value := fixes.Lit(doc.Text[doc.NodeStart(f.Value):doc.NodeEnd(f.Value)])
+		sourceOwner := w.Spec
+		if c != nil {
+			sourceOwner = c.Node
+		}
+		remove, err := ed.Remove(sourceOwner, append(append([]string{}, pl.source...), name))
+		if err != nil {
+			return nil
+		}
+		edits := []fixes.TextEdit{remove}
+		var targets []*yaml.Node
+		switch {
+		case !e.inContainer:
+			targets = []*yaml.Node{w.Spec}
+		case c != nil:
+			targets = []*yaml.Node{c.Node}
+		default:
+			for _, other := range w.Containers {
+				targets = append(targets, other.Node)
+			}
+		}
+		for _, t := range targets {
+			path := append(append([]string{}, e.path...), name)
+			if analyzer.Get(t, path...) != nil {
+				continue // it sets its own value: keep it
+			}
+			edit, err := ed.Set(t, path, value)
+			if err != nil {
+				return nil
+			}
+			edits = append(edits, edit)
+		}
+		if len(edits) == 1 || fixes.Overlap(edits[:1], edits[1:]) {
+			return nil
+		}
+		return []fixes.Fix{{Title: "Move " + name + " to " + e.where, Safety: fixes.Unsafe, Edits: edits}}
 	}
 }
 

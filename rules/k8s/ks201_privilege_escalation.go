@@ -1,6 +1,9 @@
 package k8s
 
-import "hardline.dev/hardline/analyzer"
+import (
+	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/fixes"
+)
 
 var _ = register(&analyzer.Rule{
 	Code: "KS201", Name: "privilege-escalation",
@@ -19,13 +22,15 @@ var _ = register(&analyzer.Rule{
 				return
 			}
 			for _, c := range w.Containers {
+				fix := setFix(p, w, c.Node, "Set allowPrivilegeEscalation: false", fixes.Safe,
+					[]string{"securityContext", "allowPrivilegeEscalation"}, fixes.Lit("false"))
 				f, ok := c.Field("allowPrivilegeEscalation")
 				if !ok {
-					reportContainer(p, w, c, nil, "%s must set securityContext.allowPrivilegeEscalation: false", c.describe())
+					reportFixable(p, w, c, nil, fix, "%s must set securityContext.allowPrivilegeEscalation: false", c.describe())
 					continue
 				}
 				if v, isBool := analyzer.Bool(f.Value); !isBool || v {
-					reportContainer(p, w, c, &f, "%s must set securityContext.allowPrivilegeEscalation: false", c.describe())
+					reportFixable(p, w, c, &f, fix, "%s must set securityContext.allowPrivilegeEscalation: false", c.describe())
 				}
 			}
 		})

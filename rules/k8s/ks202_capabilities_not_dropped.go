@@ -4,7 +4,29 @@ import (
 	"strings"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/fixes"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
+
+const dropAllTitle = `Add "ALL" to securityContext.capabilities.drop`
+
+// dropAllFix adds "ALL" to an existing drop list, or creates the list.
+// Removing forbidden added capabilities is left to a human: the app may
+// need them, and only its author can tell.
+func dropAllFix(p *analyzer.Pass, w *Workload, c *Container, drop analyzer.Field, hasDrop bool) func() []fixes.Fix {
+	if hasDrop && drop.Value.Kind == yaml.SequenceNode {
+		doc := p.Doc
+		return func() []fixes.Fix {
+			edit, err := doc.YAMLEditor(w.Object).Append(drop.Value, fixes.Str("ALL"))
+			if err != nil {
+				return nil
+			}
+			return []fixes.Fix{{Title: dropAllTitle, Safety: fixes.Unsafe, Edits: []fixes.TextEdit{edit}}}
+		}
+	}
+	return setFix(p, w, c.Node, dropAllTitle, fixes.Unsafe,
+		[]string{"securityContext", "capabilities", "drop"}, fixes.Seq{fixes.Str("ALL")})
+}
 
 var _ = register(&analyzer.Rule{
 	Code: "KS202", Name: "capabilities-not-dropped",
@@ -57,7 +79,11 @@ var _ = register(&analyzer.Rule{
 				case hasCaps:
 					at = &capsField
 				}
-				reportContainer(p, w, c, at, "%s %s", c.describe(), strings.Join(why, " and "))
+				var fix func() []fixes.Fix
+				if !droppedAll && len(added) == 0 {
+					fix = dropAllFix(p, w, c, dropField, hasDrop)
+				}
+				reportFixable(p, w, c, at, fix, "%s %s", c.describe(), strings.Join(why, " and "))
 			}
 		})
 	},

@@ -1,6 +1,9 @@
 package k8s
 
-import "hardline.dev/hardline/analyzer"
+import (
+	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/fixes"
+)
 
 var _ = register(&analyzer.Rule{
 	Code: "KS203", Name: "run-as-root",
@@ -18,6 +21,11 @@ var _ = register(&analyzer.Rule{
 			if w.UserNamespace {
 				return
 			}
+			path := []string{"securityContext", "runAsNonRoot"}
+			podFix := setFix(p, w, w.Spec, "Set runAsNonRoot: true for the pod", fixes.Unsafe, path, fixes.Lit("true"))
+			containerFix := func(c *Container) func() []fixes.Fix {
+				return setFix(p, w, c.Node, "Set runAsNonRoot: true in "+c.describe(), fixes.Unsafe, path, fixes.Lit("true"))
+			}
 			podTrue := false
 			if f, ok := w.PodField("runAsNonRoot"); ok {
 				switch v, isBool := analyzer.Bool(f.Value); {
@@ -27,10 +35,10 @@ var _ = register(&analyzer.Rule{
 					// An explicit false is rejected even when every container
 					// overrides it; it also stands for the containers that
 					// inherit it, so they are not reported again.
-					reportPod(p, w, &f, "pod must not set securityContext.runAsNonRoot: false")
+					reportFixable(p, w, nil, &f, podFix, "pod must not set securityContext.runAsNonRoot: false")
 					for _, c := range w.Containers {
 						if f, ok := c.Field("runAsNonRoot"); ok && !isTrue(f, ok) {
-							reportContainer(p, w, c, &f, "%s must not set securityContext.runAsNonRoot: false", c.describe())
+							reportFixable(p, w, c, &f, containerFix(c), "%s must not set securityContext.runAsNonRoot: false", c.describe())
 						}
 					}
 					return
@@ -40,9 +48,9 @@ var _ = register(&analyzer.Rule{
 				f, ok := c.Field("runAsNonRoot")
 				switch {
 				case ok && !isTrue(f, ok):
-					reportContainer(p, w, c, &f, "%s must not set securityContext.runAsNonRoot: false", c.describe())
+					reportFixable(p, w, c, &f, containerFix(c), "%s must not set securityContext.runAsNonRoot: false", c.describe())
 				case !ok && !podTrue:
-					reportContainer(p, w, c, nil, "pod or %s must set securityContext.runAsNonRoot: true", c.describe())
+					reportFixable(p, w, c, nil, podFix, "pod or %s must set securityContext.runAsNonRoot: true", c.describe())
 				}
 			}
 		})

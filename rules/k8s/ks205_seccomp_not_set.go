@@ -1,6 +1,10 @@
 package k8s
 
-import "hardline.dev/hardline/analyzer"
+import (
+	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/fixes"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
 
 var _ = register(&analyzer.Rule{
 	Code: "KS205", Name: "seccomp-not-set",
@@ -18,6 +22,14 @@ var _ = register(&analyzer.Rule{
 			if w.Windows {
 				return
 			}
+			runtimeDefault := fixes.Map{{Key: "type", Value: fixes.Lit("RuntimeDefault")}}
+			podFix := setFix(p, w, w.Spec, "Set seccompProfile type RuntimeDefault for the pod", fixes.Safe,
+				[]string{"securityContext", "seccompProfile"}, runtimeDefault)
+			// Replacing a profile the author chose is theirs to accept.
+			replace := func(at *yaml.Node, who string) func() []fixes.Fix {
+				return setFix(p, w, at, "Change the seccomp profile of "+who+" to RuntimeDefault", fixes.Unsafe,
+					[]string{"securityContext", "seccompProfile", "type"}, fixes.Lit("RuntimeDefault"))
+			}
 			podValid, podBad := false, false
 			if f, ok := w.PodField("seccompProfile"); ok {
 				at, t := seccompType(f)
@@ -25,19 +37,19 @@ var _ = register(&analyzer.Rule{
 					podValid = true
 				} else {
 					podBad = true
-					reportPod(p, w, &at, "pod %s", badSeccomp(t))
+					reportFixable(p, w, nil, &at, replace(w.Spec, "the pod"), "pod %s", badSeccomp(t))
 				}
 			}
 			for _, c := range w.Containers {
 				if f, ok := c.Field("seccompProfile"); ok {
 					if at, t := seccompType(f); !validSeccomp(t) {
-						reportContainer(p, w, c, &at, "%s %s", c.describe(), badSeccomp(t))
+						reportFixable(p, w, c, &at, replace(c.Node, c.describe()), "%s %s", c.describe(), badSeccomp(t))
 					}
 					continue
 				}
 				// A bad pod-level value is reported once, at the pod.
 				if !podValid && !podBad {
-					reportContainer(p, w, c, nil, `pod or %s must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`, c.describe())
+					reportFixable(p, w, c, nil, podFix, `pod or %s must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`, c.describe())
 				}
 			}
 		})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/fixes"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -185,25 +186,13 @@ func forWorkloads(p *analyzer.Pass, fn func(*Workload)) {
 // field, or at the container's name entry when the problem is something
 // missing.
 func reportContainer(p *analyzer.Pass, w *Workload, c *Container, at *analyzer.Field, format string, args ...any) {
-	var start, end int
-	if at != nil {
-		start, end = p.Doc.FieldSpan(*at)
-	} else {
-		start, end = containerAnchor(p.Doc, c)
-	}
-	p.Report(analyzer.Finding{Start: start, End: end, Object: w.Object.ObjectRef, Container: c.Name, Message: fmt.Sprintf(format, args...)})
+	reportFixable(p, w, c, at, nil, format, args...)
 }
 
 // reportPod reports a pod-scoped finding at the offending field, or at the
 // pod spec's key when the problem is something missing.
 func reportPod(p *analyzer.Pass, w *Workload, at *analyzer.Field, format string, args ...any) {
-	var start, end int
-	if at != nil {
-		start, end = p.Doc.FieldSpan(*at)
-	} else {
-		start, end = p.Doc.Span(w.SpecKey)
-	}
-	p.Report(analyzer.Finding{Start: start, End: end, Object: w.Object.ObjectRef, Message: fmt.Sprintf(format, args...)})
+	reportFixable(p, w, nil, at, nil, format, args...)
 }
 
 func containerAnchor(d *analyzer.Document, c *Container) (int, int) {
@@ -229,4 +218,36 @@ func (c *Container) describe() string {
 		return kind
 	}
 	return fmt.Sprintf("%s %q", kind, c.Name)
+}
+
+// setFix returns a fix (computed on demand) that makes path, below mapping
+// at, hold v: the container's own mapping for a container-level change,
+// the pod spec for a pod-level one.
+func setFix(p *analyzer.Pass, w *Workload, at *yaml.Node, title string, safety fixes.Safety, path []string, v fixes.Value) func() []fixes.Fix {
+	doc := p.Doc
+	return func() []fixes.Fix {
+		edit, err := doc.YAMLEditor(w.Object).Set(at, path, v)
+		if err != nil {
+			return nil
+		}
+		return []fixes.Fix{{Title: title, Safety: safety, Edits: []fixes.TextEdit{edit}}}
+	}
+}
+
+// reportFixable is reportContainer or reportPod (c == nil) with a fix.
+func reportFixable(p *analyzer.Pass, w *Workload, c *Container, at *analyzer.Field, fix func() []fixes.Fix, format string, args ...any) {
+	var start, end int
+	switch {
+	case at != nil:
+		start, end = p.Doc.FieldSpan(*at)
+	case c != nil:
+		start, end = containerAnchor(p.Doc, c)
+	default:
+		start, end = p.Doc.Span(w.SpecKey)
+	}
+	f := analyzer.Finding{Start: start, End: end, Object: w.Object.ObjectRef, Message: fmt.Sprintf(format, args...), Fix: fix}
+	if c != nil {
+		f.Container = c.Name
+	}
+	p.Report(f)
 }
