@@ -62,6 +62,7 @@ type YAML struct {
 	unit, seqIndent int
 	json            bool
 	quote           byte // the document's usual quote for strings: 0, '"' or '\''
+	quoteKeys       bool // keys are double-quoted ("apiVersion": …)
 	shared          map[*yaml.Node]bool
 }
 
@@ -75,7 +76,7 @@ func NewYAML(text []byte, loc Locator, root *yaml.Node) *YAML {
 		len(root.Content) > 0 && root.Content[0].Style&yaml.DoubleQuotedStyle != 0 {
 		y.json = true
 	}
-	var plain, double, single int
+	var plain, double, single, plainKeys, quotedKeys int
 	unitFound := false
 	var walk func(n *yaml.Node, anchored bool)
 	walk = func(n *yaml.Node, anchored bool) {
@@ -86,6 +87,11 @@ func NewYAML(text []byte, loc Locator, root *yaml.Node) *YAML {
 		if n.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle == 0 {
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k, v := n.Content[i], n.Content[i+1]
+				if k.Style&yaml.DoubleQuotedStyle != 0 {
+					quotedKeys++
+				} else {
+					plainKeys++
+				}
 				switch {
 				case v.Kind == yaml.ScalarNode && v.Tag == "!!str":
 					switch {
@@ -117,6 +123,7 @@ func NewYAML(text []byte, loc Locator, root *yaml.Node) *YAML {
 	if y.seqIndent < 0 {
 		y.seqIndent = 0
 	}
+	y.quoteKeys = quotedKeys > plainKeys
 	switch {
 	case double > plain && double >= single:
 		y.quote = '"'
@@ -193,7 +200,7 @@ func (y *YAML) scalar(v Value, quote byte) string {
 }
 
 func (y *YAML) key(k string) string {
-	if y.json {
+	if y.json || y.quoteKeys {
 		return strconv.Quote(k)
 	}
 	return k
@@ -218,7 +225,8 @@ func (y *YAML) flow(v Value, quote byte) string {
 	return y.scalar(v, quote)
 }
 
-// block renders "key: value" for a key at indentation ind (spaces).
+// block renders "key: value" for a key (already rendered) at indentation
+// ind (spaces).
 func (y *YAML) block(key string, v Value, ind int) string {
 	switch t := v.(type) {
 	case Map:
@@ -228,7 +236,7 @@ func (y *YAML) block(key string, v Value, ind int) string {
 		var b strings.Builder
 		b.WriteString(key + ":")
 		for _, kv := range t {
-			b.WriteString(y.nl + spaces(ind+y.unit) + y.block(kv.Key, kv.Value, ind+y.unit))
+			b.WriteString(y.nl + spaces(ind+y.unit) + y.block(y.key(kv.Key), kv.Value, ind+y.unit))
 		}
 		return b.String()
 	case Seq:
@@ -256,7 +264,7 @@ func (y *YAML) item(v Value, ind int) string {
 		if i > 0 {
 			b.WriteString(y.nl + spaces(ind))
 		}
-		b.WriteString(y.block(kv.Key, kv.Value, ind))
+		b.WriteString(y.block(y.key(kv.Key), kv.Value, ind))
 	}
 	return b.String()
 }

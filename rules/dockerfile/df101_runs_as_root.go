@@ -5,6 +5,7 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/fixes"
 )
 
 var _ = register(&analyzer.Rule{
@@ -25,6 +26,7 @@ var _ = register(&analyzer.Rule{
 			return
 		}
 		final := ast.Stages[len(ast.Stages)-1]
+		fix := userFix(p.Doc, final)
 		// A stage built FROM an earlier stage inherits that stage's USER.
 		for s := final; s != nil; s = stageByName(ast, s.Index, s.BaseName) {
 			if in, user := lastUser(s); in != nil {
@@ -33,14 +35,43 @@ var _ = register(&analyzer.Rule{
 					if !ok {
 						start, end = in.Start, in.End
 					}
-					p.Report(analyzer.Finding{Start: start, End: end, Message: "the last USER of the final stage is " + user + ": the container runs as root"})
+					p.Report(analyzer.Finding{Start: start, End: end, Fix: fix, Message: "the last USER of the final stage is " + user + ": the container runs as root"})
 				}
 				return
 			}
 		}
-		p.Report(analyzer.Finding{Start: final.From.Start, End: final.From.End, Message: "the final stage sets no USER: the container runs as root unless its base image sets a user"})
+		p.Report(analyzer.Finding{Start: final.From.Start, End: final.From.End, Fix: fix, Message: "the final stage sets no USER: the container runs as root unless its base image sets a user"})
 	},
 })
+
+// userFix inserts USER 65532:65532 (the "nonroot" user of distroless
+// images, owning nothing in most images) before the final stage's first
+// CMD or ENTRYPOINT after its last USER, or at its end. Unsafe: files the
+// process must write may belong to root.
+func userFix(doc *analyzer.Document, final *analyzer.Stage) func() []fixes.Fix {
+	return func() []fixes.Fix {
+		line := 0
+		for _, in := range final.Instructions {
+			switch in.Keyword {
+			case "user":
+				line = 0
+			case "cmd", "entrypoint":
+				if line == 0 {
+					line = in.StartLine
+				}
+			}
+		}
+		if line == 0 {
+			last := final.From
+			if n := len(final.Instructions); n > 0 {
+				last = final.Instructions[n-1]
+			}
+			line = last.EndLine + 1
+		}
+		edit := doc.DockerfileEditor().InsertInstruction(line, "USER", "65532:65532")
+		return []fixes.Fix{{Title: "Run as an unprivileged user: USER 65532:65532", Safety: fixes.Unsafe, Edits: []fixes.TextEdit{edit}}}
+	}
+}
 
 func lastUser(s *analyzer.Stage) (*analyzer.Instruction, string) {
 	for i := len(s.Instructions) - 1; i >= 0; i-- {

@@ -22,13 +22,13 @@ var _ = register(&analyzer.Rule{
 			if w.Windows {
 				return
 			}
-			runtimeDefault := fixes.Map{{Key: "type", Value: fixes.Lit("RuntimeDefault")}}
+			runtimeDefault := fixes.Map{{Key: "type", Value: fixes.Str("RuntimeDefault")}}
 			podFix := setFix(p, w, w.Spec, "Set seccompProfile type RuntimeDefault for the pod", fixes.Safe,
 				[]string{"securityContext", "seccompProfile"}, runtimeDefault)
 			// Replacing a profile the author chose is theirs to accept.
 			replace := func(at *yaml.Node, who string) func() []fixes.Fix {
 				return setFix(p, w, at, "Change the seccomp profile of "+who+" to RuntimeDefault", fixes.Unsafe,
-					[]string{"securityContext", "seccompProfile", "type"}, fixes.Lit("RuntimeDefault"))
+					[]string{"securityContext", "seccompProfile", "type"}, fixes.Str("RuntimeDefault"))
 			}
 			podValid, podBad := false, false
 			if f, ok := w.PodField("seccompProfile"); ok {

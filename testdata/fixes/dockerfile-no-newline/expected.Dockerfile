@@ -1,0 +1,3 @@
+FROM alpine:3.20
+COPY app /app
+USER 65532:65532
