@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"bytes"
+	"fmt"
 
 	"hardline.dev/hardline/fixes"
 )
@@ -23,76 +24,177 @@ func (d *Document) DockerfileEditor() *fixes.Dockerfile {
 }
 
 // Fixes returns the finding's fixes that pass verification: applied to the
-// text, the result parses without a new syntax error, and the rule no
-// longer reports the finding. A fix that fails is dropped: it is a bug in
-// the rule's fix, and no user should be offered it.
+// text, the result parses without a new syntax error, the finding is gone
+// and no other finding appeared. A fix that fails is dropped: it is a bug
+// in the rule's fix, and no user should be offered it.
 func (e *Engine) Fixes(doc *Document, f *Finding) []fixes.Fix {
-	if f.Fix == nil {
-		return nil
-	}
-	v := verifier{e: e, doc: doc}
-	var out []fixes.Fix
-	for _, fx := range f.Fix() {
-		if len(fx.Edits) > 0 && v.verify(f, fx) {
-			out = append(out, fx)
-		}
-	}
-	return out
+	return e.verifyAll(doc, []*Finding{f})[0]
 }
 
 // AttachFixes computes every finding's verified fixes, for outputs that
 // carry them; the closures that computed them are dropped so results do
 // not keep the parse tree alive.
 func (e *Engine) AttachFixes(doc *Document, findings []Finding) {
+	ptrs := make([]*Finding, len(findings))
 	for i := range findings {
-		findings[i].Fixes = e.Fixes(doc, &findings[i])
+		ptrs[i] = &findings[i]
+	}
+	for i, fs := range e.verifyAll(doc, ptrs) {
+		findings[i].Fixes = fs
 		findings[i].Fix = nil
 	}
 }
 
+// candidate is one fix of one finding, placed in the span it is verified in.
+type candidate struct {
+	finding *Finding
+	fix     fixes.Fix
+	// start, end: the span re-parsed to verify (the YAML document holding
+	// the object, or the whole file); edits are shifted into it.
+	start, end int
+	edits      []fixes.TextEdit
+	key        string // the span and edits: equal keys, equal outcome
+	ok         bool
+}
+
+// verifyAll verifies the fixes of many findings of one document. Re-parsing
+// is the cost, so candidates are grouped: per span, fixes that do not
+// overlap are applied together and checked with one parse; a group that
+// fails is checked fix by fix. Equal edits (one pod-level setting offered
+// for each container) are verified once.
+func (e *Engine) verifyAll(doc *Document, findings []*Finding) [][]fixes.Fix {
+	v := &verifier{e: e, doc: doc, before: map[int]map[identity]int{}}
+	var cands []*candidate
+	for _, f := range findings {
+		if f.Fix == nil {
+			continue
+		}
+		for _, fx := range f.Fix() {
+			if c := v.place(f, fx); c != nil {
+				cands = append(cands, c)
+			}
+		}
+	}
+	// Group by span, then into batches of edit sets that do not overlap.
+	type batch struct {
+		start, end int
+		edits      []fixes.TextEdit
+		members    map[string][]*candidate
+	}
+	var batches []*batch
+	for _, c := range cands {
+		placed := false
+		for _, b := range batches {
+			if b.start != c.start || b.end != c.end {
+				continue
+			}
+			if ms, same := b.members[c.key]; same {
+				b.members[c.key] = append(ms, c)
+				placed = true
+				break
+			}
+			if !fixes.Overlap(b.edits, c.edits) {
+				b.edits = append(b.edits, c.edits...)
+				b.members[c.key] = []*candidate{c}
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			batches = append(batches, &batch{start: c.start, end: c.end, edits: append([]fixes.TextEdit(nil), c.edits...),
+				members: map[string][]*candidate{c.key: {c}}})
+		}
+	}
+	for _, b := range batches {
+		if len(b.members) > 1 && v.check(b.start, b.end, b.edits, allOf(b.members)) {
+			for _, ms := range b.members {
+				for _, c := range ms {
+					c.ok = true
+				}
+			}
+			continue
+		}
+		for _, ms := range b.members {
+			for _, c := range ms {
+				c.ok = v.check(b.start, b.end, c.edits, []*candidate{c})
+			}
+		}
+	}
+	out := make([][]fixes.Fix, len(findings))
+	index := map[*Finding]int{}
+	for i, f := range findings {
+		index[f] = i
+	}
+	for _, c := range cands {
+		if c.ok {
+			i := index[c.finding]
+			out[i] = append(out[i], c.fix)
+		}
+	}
+	return out
+}
+
+func allOf(m map[string][]*candidate) []*candidate {
+	var out []*candidate
+	for _, ms := range m {
+		out = append(out, ms...)
+	}
+	return out
+}
+
+// verifier holds what verification of one document's fixes shares.
 type verifier struct {
 	e   *Engine
 	doc *Document
+	// before holds the identities found in each span of the original, by
+	// span start; all is the analysis of the whole original they come from.
+	before map[int]map[identity]int
+	all    []Finding
 }
 
-// verify applies fx to the smallest unit that can be re-parsed on its own
-// (the YAML document holding the object, or the whole file) and re-runs
-// every rule there: the finding must be gone, no other finding may appear
-// (a fix must not trade one problem for another), and no syntax error.
-func (v *verifier) verify(f *Finding, fx fixes.Fix) bool {
+// place finds the span a fix is verified in and shifts its edits there.
+func (v *verifier) place(f *Finding, fx fixes.Fix) *candidate {
+	if len(fx.Edits) == 0 {
+		return nil
+	}
 	start, end := 0, len(v.doc.Text)
 	if o := v.objectOf(f); o != nil {
 		start, end = o.DocStart, o.DocEnd
-	}
-	shifted := make([]fixes.TextEdit, len(fx.Edits))
-	for i, e := range fx.Edits {
-		if e.Start < start || e.End > end {
-			start, end = 0, len(v.doc.Text) // reaches outside: verify the file
-			shifted = nil
-			break
+		for _, e := range fx.Edits {
+			if e.Start < start || e.End > end {
+				start, end = 0, len(v.doc.Text) // reaches outside: verify the file
+				break
+			}
 		}
-		shifted[i] = fixes.TextEdit{Start: e.Start - start, End: e.End - start, NewText: e.NewText}
 	}
-	if shifted == nil {
-		shifted = fx.Edits
+	edits := fixes.Sorted(fx.Edits)
+	for i := range edits {
+		edits[i].Start -= start
+		edits[i].End -= start
 	}
+	return &candidate{finding: f, fix: fx, start: start, end: end, edits: edits, key: fmt.Sprint(start, edits)}
+}
+
+// check applies edits to the span [start, end) and re-runs every rule
+// there: each candidate's finding must be gone, no finding may appear
+// that was not there (a fix must not trade one problem for another), and
+// no syntax error.
+func (v *verifier) check(start, end int, edits []fixes.TextEdit, cands []*candidate) bool {
 	before := v.doc.Text[start:end]
-	after, err := fixes.Apply(before, shifted)
+	after, err := fixes.Apply(before, edits)
 	if err != nil || bytes.Equal(after, before) {
 		return false
 	}
-	opts := ParseOptions{Language: v.doc.Language}
-	oldDoc, newDoc := Parse(v.doc.Path, before, opts), Parse(v.doc.Path, after, opts)
-	if syntaxProblems(newDoc) > syntaxProblems(oldDoc) {
-		return false
-	}
-	was, now := v.identities(oldDoc), v.identities(newDoc)
-	target := identity{f.Rule, f.Object, f.Container}
-	if now[target] >= was[target] {
-		return false
-	}
+	was := v.original(start, end)
+	now := v.identities(Parse(v.doc.Path, after, ParseOptions{Language: v.doc.Language}))
 	for id, n := range now {
 		if n > was[id] {
+			return false
+		}
+	}
+	for _, c := range cands {
+		target := identity{c.finding.Rule, c.finding.Object, c.finding.Container}
+		if now[target] >= was[target] {
 			return false
 		}
 	}
@@ -107,19 +209,54 @@ type identity struct {
 	container string
 }
 
+// syntaxIdentity counts a document's syntax problems among its identities.
+var syntaxIdentity = identity{container: "\x00syntax"}
+
 // identities runs every analysis rule of the document's language and
 // counts findings by identity.
 func (v *verifier) identities(doc *Document) map[identity]int {
+	return count(v.e.analyze(doc), syntaxProblems(doc), 0, len(doc.Text))
+}
+
+// original is identities for a span of the original document, taken from
+// one analysis of the whole document rather than a re-parse per span.
+func (v *verifier) original(start, end int) map[identity]int {
+	if ids, ok := v.before[start]; ok {
+		return ids
+	}
+	if v.all == nil {
+		v.all = v.e.analyze(v.doc)
+	}
+	syntax := 0
+	for _, p := range v.doc.Problems {
+		if p.Kind == SyntaxProblem && p.Start >= start && p.Start < end {
+			syntax++
+		}
+	}
+	ids := count(v.all, syntax, start, end)
+	v.before[start] = ids
+	return ids
+}
+
+// analyze runs every analysis rule of the document's language, unfiltered.
+func (e *Engine) analyze(doc *Document) []Finding {
 	var out []Finding
 	memo := map[any]any{}
-	for _, r := range v.e.rules {
+	for _, r := range e.rules {
 		if r.Phase == AnalyzePhase && (r.Language == "" || r.Language == doc.Language) {
 			runRule(&Pass{Rule: r, Doc: doc, memo: memo, out: &out})
 		}
 	}
-	ids := map[identity]int{}
-	for _, g := range out {
-		ids[identity{g.Rule, g.Object, g.Container}]++
+	return out
+}
+
+// count counts the findings that start in [start, end) by identity.
+func count(findings []Finding, syntax, start, end int) map[identity]int {
+	ids := map[identity]int{syntaxIdentity: syntax}
+	for _, g := range findings {
+		if g.Start >= start && g.Start < end {
+			ids[identity{g.Rule, g.Object, g.Container}]++
+		}
 	}
 	return ids
 }
@@ -174,8 +311,10 @@ func (e *Engine) FixText(path string, text []byte, opts ParseOptions, cfg *Confi
 		}
 		var chosen, firstEdits []fixes.TextEdit
 		n := len(applied)
-		for _, f := range e.Run(doc, cfg) {
-			fs := e.Fixes(doc, &f)
+		findings := e.Run(doc, cfg)
+		e.AttachFixes(doc, findings)
+		for _, f := range findings {
+			fs := f.Fixes
 			if len(fs) == 0 || !accept(&f, fs[0]) || fixes.Overlap(chosen, fs[0].Edits) {
 				continue
 			}

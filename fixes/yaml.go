@@ -324,10 +324,46 @@ func (y *YAML) InsertField(m *yaml.Node, key string, v Value) (TextEdit, error) 
 	if len(m.Content) == 0 {
 		return TextEdit{}, ErrShape // a block mapping always has a key
 	}
-	first := m.Content[0]
-	ind := first.Column - 1
+	ind := m.Content[0].Column - 1
+	field := y.block(y.key(key), v, ind)
+	if pos, ok := y.afterLastSimpleField(m); ok {
+		return TextEdit{Start: pos, End: pos, NewText: y.nl + spaces(ind) + field}, nil
+	}
+	// Every field holds a block: go before the first one that starts its
+	// line, so the new key comes before the long nested lists.
+	for i := 0; i < len(m.Content); i += 2 {
+		k := m.Content[i]
+		start := y.loc.NodeStart(k)
+		if ls := lineStart(y.text, start); len(bytes.TrimSpace(y.text[ls:start])) == 0 {
+			return TextEdit{Start: ls, End: ls, NewText: spaces(ind) + field + y.nl}, nil
+		}
+	}
 	pos := lineEnd(y.text, y.loc.NodeEnd(m.Content[len(m.Content)-1]))
-	return TextEdit{Start: pos, End: pos, NewText: y.nl + spaces(ind) + y.block(y.key(key), v, ind)}, nil
+	return TextEdit{Start: pos, End: pos, NewText: y.nl + spaces(ind) + field}, nil
+}
+
+// afterLastSimpleField is the end of the line of the mapping's last field
+// whose value fits on the key's line (a scalar or a flow collection): new
+// keys join the simple settings instead of trailing a long nested block,
+// and a key added to a container does not land where a key added to its
+// pod would (after the last container).
+func (y *YAML) afterLastSimpleField(m *yaml.Node) (int, bool) {
+	for i := len(m.Content) - 2; i >= 0; i -= 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode {
+			if v.Style&yaml.FlowStyle == 0 {
+				continue
+			}
+		} else if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			continue
+		}
+		end := y.loc.NodeEnd(v)
+		if lineStart(y.text, end) != lineStart(y.text, y.loc.NodeStart(k)) {
+			continue // a multi-line value
+		}
+		return lineEnd(y.text, end), true
+	}
+	return 0, false
 }
 
 // insertFlow adds an entry to a flow mapping or sequence: after its last

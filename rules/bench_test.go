@@ -1,9 +1,11 @@
 package rules_test
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"hardline.dev/hardline/analyzer"
@@ -55,3 +57,67 @@ func BenchmarkKubernetes(b *testing.B) { benchCorpus(b, "k8s", analyzer.Kubernet
 
 // BenchmarkDockerfiles is parse + analyze of every Dockerfile of the corpus.
 func BenchmarkDockerfiles(b *testing.B) { benchCorpus(b, "dockerfiles", analyzer.Dockerfile) }
+
+// manifest2000 is a 2,000-line stream of 80 Deployments, each with the
+// usual findings (no securityContext at all, one privileged container).
+func manifest2000() []byte {
+	var b strings.Builder
+	for i := 0; b.Len() == 0 || strings.Count(b.String(), "\n") < 2000; i++ {
+		fmt.Fprintf(&b, `---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-%d
+  labels: {app: app-%d}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: app-%d}
+  template:
+    metadata:
+      labels: {app: app-%d}
+    spec:
+      containers:
+      - name: app
+        image: registry.example.com/app:1.%d
+        ports:
+        - containerPort: 8080
+      - name: proxy
+        image: envoy:1.31
+        securityContext:
+          privileged: true
+`, i, i, i, i, i)
+	}
+	return []byte(b.String())
+}
+
+// BenchmarkFixes2000Lines computes and verifies every fix of a 2,000-line
+// multi-document file (what JSON output and an editor's fix-all need).
+func BenchmarkFixes2000Lines(b *testing.B) {
+	text := manifest2000()
+	engine := analyzer.NewEngine(rules.All())
+	cfg := analyzer.DefaultConfig()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		doc := analyzer.Parse("m.yaml", text, analyzer.ParseOptions{})
+		findings := engine.Run(doc, &cfg)
+		engine.AttachFixes(doc, findings)
+		if len(findings[0].Fixes) == 0 {
+			b.Fatal("no fixes")
+		}
+	}
+}
+
+// BenchmarkFixAll2000Lines applies every safe and unsafe fix of the same
+// file, in rounds, as `hardline fix --write --unsafe` does.
+func BenchmarkFixAll2000Lines(b *testing.B) {
+	text := manifest2000()
+	engine := analyzer.NewEngine(rules.All())
+	cfg := analyzer.DefaultConfig()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, applied := engine.FixText("m.yaml", text, analyzer.ParseOptions{}, &cfg, acceptAll); len(applied) == 0 {
+			b.Fatal("nothing fixed")
+		}
+	}
+}

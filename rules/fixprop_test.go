@@ -1,0 +1,131 @@
+package rules_test
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/fixes"
+	"hardline.dev/hardline/rules"
+)
+
+// TestFixCorpusProperties fixes (safe and unsafe) every file of the
+// corpus, as `fix --write --unsafe` does, and checks what a fix must
+// never break: the file still parses, every comment line survives, no
+// line outside the edits changes, fixed findings are gone and no other
+// finding appeared, and a second run changes nothing.
+func TestFixCorpusProperties(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus-wide")
+	}
+	engine := analyzer.NewEngine(rules.All())
+	cfg := analyzer.DefaultConfig()
+	cfg.Profile = analyzer.All
+	var paths []string
+	for _, sub := range []string{"k8s", "dockerfiles"} {
+		filepath.WalkDir(filepath.Join(shared, "corpus", sub), func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && analyzer.LanguageOf(path) != analyzer.Unknown {
+				paths = append(paths, path)
+			}
+			return err
+		})
+	}
+	var mu sync.Mutex
+	files, fixedFiles, applied := 0, 0, 0
+	work := make(chan string)
+	var wg sync.WaitGroup
+	for w := 0; w < 2; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for path := range work {
+				text, err := os.ReadFile(path)
+				if err != nil {
+					t.Error(err)
+					continue
+				}
+				fixed, done := engine.FixText(path, text, analyzer.ParseOptions{}, &cfg, acceptAll)
+				mu.Lock()
+				files++
+				if len(done) > 0 {
+					fixedFiles++
+					applied += len(done)
+				}
+				mu.Unlock()
+				if len(done) == 0 {
+					if !bytes.Equal(fixed, text) {
+						t.Errorf("%s: text changed with no fix applied", path)
+					}
+					continue
+				}
+				checkFixed(t, engine, &cfg, path, text, fixed, done)
+				for _, l := range linesLost(text, fixed, done) {
+					t.Errorf("%s: %s", path, l)
+				}
+			}
+		}()
+	}
+	for _, p := range paths {
+		work <- p
+	}
+	close(work)
+	wg.Wait()
+	t.Logf("%d files, %d fixed with %d fixes", files, fixedFiles, applied)
+	if fixedFiles < 500 {
+		t.Errorf("only %d files fixed: the fixes do not reach the corpus", fixedFiles)
+	}
+}
+
+// linesLost lists what a fix must never do to the original's lines: drop
+// a comment line, or change a line no edit was about. A value replaced in
+// place keeps its line's key; moved fields (HL002) leave their old lines.
+func linesLost(before, after []byte, applied []analyzer.AppliedFix) []string {
+	var lost []string
+	count := map[string]int{}
+	for _, l := range strings.Split(string(after), "\n") {
+		count[l]++
+	}
+	for _, l := range strings.Split(string(before), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "#") {
+			if count[l] == 0 {
+				lost = append(lost, "comment line lost: "+l)
+			}
+			count[l]--
+		}
+	}
+	for _, a := range applied {
+		if a.Rule.Code == "HL002" {
+			return lost
+		}
+	}
+	var removed, added []string
+	for _, l := range strings.Split(fixes.Unified("a", "b", before, after), "\n") {
+		switch {
+		case strings.HasPrefix(l, "---"), strings.HasPrefix(l, "+++"):
+		case strings.HasPrefix(l, "-"):
+			removed = append(removed, l[1:])
+		case strings.HasPrefix(l, "+"):
+			added = append(added, l[1:])
+		}
+	}
+	for _, r := range removed {
+		key, _, _ := strings.Cut(r, ":")
+		kept := false
+		for _, a := range added {
+			// The same text: only a missing final newline was added.
+			if a == r || strings.HasPrefix(a, key+":") {
+				kept = true
+				break
+			}
+		}
+		if !kept {
+			lost = append(lost, "a line no edit was about changed: "+r)
+		}
+	}
+	return lost
+}
