@@ -15,7 +15,7 @@ func TestDockerfileEdits(t *testing.T) {
 			"from alpine:3.20\r\nrun apt-get install -y curl\r\nrun set -e `\r\n    make\r\nmaintainer me\r\n"},
 		{"instruction after the last line", d.InsertInstruction(99, "USER", "65532:65532"),
 			"from alpine:3.20\r\nrun apt-get install -y curl\r\nmaintainer me\r\nuser 65532:65532\r\n"},
-		{"keyword", d.ReplaceKeyword(44, 54, "LABEL"), "from alpine:3.20\r\nrun apt-get install -y curl\r\nlabel me\r\n"},
+		{"keyword", d.ReplaceKeyword(47, 57, "LABEL"), "from alpine:3.20\r\nrun apt-get install -y curl\r\nlabel me\r\n"},
 		{"flag after a word", d.InsertFlag(37, "--no-install-recommends"),
 			"from alpine:3.20\r\nrun apt-get install --no-install-recommends -y curl\r\nmaintainer me\r\n"},
 	}
