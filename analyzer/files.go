@@ -114,6 +114,10 @@ func (e *Engine) lintFile(path string, cfg *Config, patches *patchIndex, withFix
 	if withFixes {
 		e.AttachFixes(doc, findings)
 	}
+	// Results outlive the document; fix closures would keep it alive.
+	for i := range findings {
+		findings[i].Fix = nil
+	}
 	return FileResult{Path: path, Lines: doc.Lines, Findings: findings}
 }
 

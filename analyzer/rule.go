@@ -85,6 +85,8 @@ type RuleDoc struct {
 	Why string
 	// Bad and Good are short examples: a failing and a passing snippet.
 	Bad, Good string
+	// Fix describes the rule's fixes and their safety; "" when it has none.
+	Fix string
 }
 
 // Rule is a self-describing check: metadata, documentation and the

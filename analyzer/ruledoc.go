@@ -36,6 +36,9 @@ func RuleMarkdown(r *Rule) string {
 		lang = "dockerfile"
 	}
 	fmt.Fprintf(&b, "\n### Bad\n\n```%s\n%s\n```\n\n### Good\n\n```%s\n%s\n```\n", lang, r.Doc.Bad, lang, r.Doc.Good)
+	if r.Doc.Fix != "" {
+		fmt.Fprintf(&b, "\n### Fix\n\n%s\n", r.Doc.Fix)
+	}
 	fmt.Fprintf(&b, "\n### Suppress\n\nOn the line of the finding or the line above it:\n\n```\n%s\n```\n", comment)
 	return b.String()
 }

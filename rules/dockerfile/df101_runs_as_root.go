@@ -19,6 +19,7 @@ var _ = register(&analyzer.Rule{
 			"at the end of the final stage; Kubernetes' runAsNonRoot needs a numeric UID to verify it.",
 		Bad:  "FROM alpine:3.20\nCOPY app /app\nCMD [\"/app\"]",
 		Good: "FROM alpine:3.20\nCOPY app /app\nUSER 65532:65532\nCMD [\"/app\"]",
+		Fix:  "Unsafe (files the process writes may belong to root): inserts `USER 65532:65532` before the final stage's first CMD/ENTRYPOINT after its last USER, or at its end.",
 	},
 	Check: func(p *analyzer.Pass) {
 		ast := p.Doc.Dockerfile

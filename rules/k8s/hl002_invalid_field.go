@@ -80,6 +80,7 @@ var _ = register(&analyzer.Rule{
 			"misspelling or moves a scalar field to where Kubernetes reads it.",
 		Bad:  "spec:\n  securityContext:\n    readOnlyRootFilesystem: true   # container-only field\n    runAsNonroot: true             # misspelled",
 		Good: "spec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: app\n    securityContext:\n      readOnlyRootFilesystem: true",
+		Fix:  "Unsafe (the setting starts to apply): renames an obvious misspelling, or moves a scalar field to where Kubernetes reads it (pod ⇄ container securityContext, container ⇄ its securityContext). Moves that would make another rule fire are not offered.",
 	},
 	Check: func(p *analyzer.Pass) {
 		forWorkloads(p, func(w *Workload) {

@@ -15,6 +15,7 @@ var _ = register(&analyzer.Rule{
 			"or file capabilities (no_new_privs is not set). An attacker with a foothold as an unprivileged user can then become root in the container.",
 		Bad:  "securityContext:\n  allowPrivilegeEscalation: true",
 		Good: "securityContext:\n  allowPrivilegeEscalation: false",
+		Fix:  "Safe: sets `allowPrivilegeEscalation: false` in the container's securityContext (creating it when missing, replacing a `true`).",
 	},
 	Check: func(p *analyzer.Pass) {
 		forWorkloads(p, func(w *Workload) {
@@ -22,16 +23,17 @@ var _ = register(&analyzer.Rule{
 				return
 			}
 			for _, c := range w.Containers {
-				fix := setFix(p, w, c.Node, "Set allowPrivilegeEscalation: false", fixes.Safe,
-					[]string{"securityContext", "allowPrivilegeEscalation"}, fixes.Lit("false"))
 				f, ok := c.Field("allowPrivilegeEscalation")
-				if !ok {
-					reportFixable(p, w, c, nil, fix, "%s must set securityContext.allowPrivilegeEscalation: false", c.describe())
+				if v, isBool := analyzer.Bool(f.Value); ok && isBool && !v {
 					continue
 				}
-				if v, isBool := analyzer.Bool(f.Value); !isBool || v {
-					reportFixable(p, w, c, &f, fix, "%s must set securityContext.allowPrivilegeEscalation: false", c.describe())
+				var at *analyzer.Field
+				if ok {
+					at = &f
 				}
+				fix := setFix(p, w, c.Node, "Set allowPrivilegeEscalation: false", fixes.Safe,
+					[]string{"securityContext", "allowPrivilegeEscalation"}, fixes.Lit("false"))
+				reportFixable(p, w, c, at, fix, "%s must set securityContext.allowPrivilegeEscalation: false", c.describe())
 			}
 		})
 	},

@@ -38,6 +38,7 @@ var _ = register(&analyzer.Rule{
 			"NET_RAW alone allows ARP and DNS spoofing of neighbouring pods. Dropping ALL and adding back only NET_BIND_SERVICE when needed removes them.",
 		Bad:  "securityContext:\n  capabilities:\n    drop: [\"NET_RAW\"]",
 		Good: "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
+		Fix:  "Unsafe (images that setuid or chown at start need some capabilities back): adds `\"ALL\"` to `capabilities.drop`, creating the list when missing. Added capabilities are left for a human to remove.",
 	},
 	Check: func(p *analyzer.Pass) {
 		forWorkloads(p, func(w *Workload) {

@@ -15,6 +15,7 @@ var _ = register(&analyzer.Rule{
 			"gives an attacker root in the container: one kernel or runtime bug away from root on the node. Set it at pod level so every container inherits it.",
 		Bad:  "spec:\n  containers:\n  - name: app\n    image: app:1.0",
 		Good: "spec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: app\n    image: app:1.0",
+		Fix:  "Unsafe (the image must run as a non-root user): sets `runAsNonRoot: true` where the bad value is: the container that sets `false`, else the pod.",
 	},
 	Check: func(p *analyzer.Pass) {
 		forWorkloads(p, func(w *Workload) {

@@ -16,6 +16,7 @@ var _ = register(&analyzer.Rule{
 			"escalations. RuntimeDefault blocks about fifty of them and breaks almost no application. Set it at pod level so every container inherits it.",
 		Bad:  "spec:\n  containers:\n  - name: app\n    image: app:1.0",
 		Good: "spec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n  - name: app\n    image: app:1.0",
+		Fix:  "Safe: adds `seccompProfile: {type: RuntimeDefault}` to the pod's securityContext. Unsafe: changes an explicit other type (e.g. `Unconfined`) to `RuntimeDefault` where it is set.",
 	},
 	Check: func(p *analyzer.Pass) {
 		forWorkloads(p, func(w *Workload) {
