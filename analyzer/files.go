@@ -65,12 +65,21 @@ func Discover(paths []string) ([]string, error) {
 // LintFiles reads, parses and analyzes files concurrently, each under the
 // configuration configFor returns for it, and returns the results in the
 // order of paths, so output is deterministic. Files the configuration
-// excludes are left out.
-// With withFixes, each finding carries its verified fixes.
+// excludes are left out. With withFixes, each finding carries its
+// verified fixes.
 func (e *Engine) LintFiles(paths []string, configFor func(path string) (*Config, error), withFixes bool) []FileResult {
-	results := make([]FileResult, len(paths))
-	excluded := make([]bool, len(paths))
 	patches := &patchIndex{dirs: map[string]map[string]bool{}}
+	return eachFile(paths, configFor,
+		func(path string, cfg *Config) FileResult { return e.lintFile(path, cfg, patches, withFixes) },
+		func(path string, err error) FileResult { return FileResult{Path: path, Err: err} })
+}
+
+// eachFile runs fn for every path concurrently, under the path's
+// configuration, and returns the results in the order of paths, leaving
+// out the files the configuration excludes.
+func eachFile[T any](paths []string, configFor func(string) (*Config, error), fn func(string, *Config) T, failed func(string, error) T) []T {
+	results := make([]T, len(paths))
+	excluded := make([]bool, len(paths))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -81,11 +90,11 @@ func (e *Engine) LintFiles(paths []string, configFor func(path string) (*Config,
 				cfg, err := configFor(paths[i])
 				switch {
 				case err != nil:
-					results[i] = FileResult{Path: paths[i], Err: err}
+					results[i] = failed(paths[i], err)
 				case cfg.Excluded(paths[i]):
 					excluded[i] = true
 				default:
-					results[i] = e.lintFile(paths[i], cfg, patches, withFixes)
+					results[i] = fn(paths[i], cfg)
 				}
 			}
 		}()
@@ -215,50 +224,21 @@ type FileFix struct {
 // FixFiles computes the fixes accept allows for every file, concurrently,
 // without writing anything; results are in the order of paths.
 func (e *Engine) FixFiles(paths []string, configFor func(string) (*Config, error), accept func(*Finding, fixes.Fix) bool) []FileFix {
-	out := make([]FileFix, len(paths))
-	excluded := make([]bool, len(paths))
 	patches := &patchIndex{dirs: map[string]map[string]bool{}}
-	var wg sync.WaitGroup
-	jobs := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				path := paths[i]
-				cfg, err := configFor(path)
-				if err != nil {
-					out[i] = FileFix{Path: path, Err: err}
-					continue
-				}
-				if cfg.Excluded(path) {
-					excluded[i] = true
-					continue
-				}
-				text, err := os.ReadFile(path)
-				if err != nil {
-					out[i] = FileFix{Path: path, Err: err}
-					continue
-				}
-				opts := parseOptionsFor(path, patches)
-				fixed, applied := e.FixText(path, text, opts, cfg, accept)
-				doc := Parse(path, fixed, opts)
-				out[i] = FileFix{Path: path, Old: text, New: fixed, Applied: applied, Lines: doc.Lines, Findings: e.Run(doc, cfg)}
-			}
-		}()
-	}
-	for i := range paths {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	kept := out[:0]
-	for i, r := range out {
-		if !excluded[i] {
-			kept = append(kept, r)
+	return eachFile(paths, configFor, func(path string, cfg *Config) FileFix {
+		text, err := os.ReadFile(path)
+		if err != nil {
+			return FileFix{Path: path, Err: err}
 		}
-	}
-	return kept
+		opts := parseOptionsFor(path, patches)
+		fixed, applied := e.FixText(path, text, opts, cfg, accept)
+		doc := Parse(path, fixed, opts)
+		findings := e.Run(doc, cfg)
+		for i := range findings {
+			findings[i].Fix = nil
+		}
+		return FileFix{Path: path, Old: text, New: fixed, Applied: applied, Lines: doc.Lines, Findings: findings}
+	}, func(path string, err error) FileFix { return FileFix{Path: path, Err: err} })
 }
 
 // WriteFileAtomic replaces path with text: it writes a temporary file in
