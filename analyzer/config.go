@@ -131,6 +131,15 @@ func ParseConfig(path string, text []byte, rules []*Rule) (Config, error) {
 	cfg := DefaultConfig()
 	cfg.Path = path
 	cfg.Dir = filepath.Dir(path)
+	return ApplyConfig(cfg, path, text, rules)
+}
+
+// ApplyConfig applies the keys of a config text (YAML or JSON) onto base:
+// the editor's settings over the file's. Rule and namespace settings merge
+// key by key; every other key replaces. source names the text in errors.
+func ApplyConfig(base Config, source string, text []byte, rules []*Rule) (Config, error) {
+	cfg := base
+	path := source
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(text)).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -284,7 +293,11 @@ func (p *configParser) ruleSettings(n *yaml.Node, cfg *Config) error {
 	if n.Kind != yaml.MappingNode {
 		return p.errorf(n, "rules: want a mapping of rule code or name to off, error, warning or info")
 	}
-	cfg.Rules = map[string]RuleSetting{}
+	merged := make(map[string]RuleSetting, len(cfg.Rules))
+	for k, v := range cfg.Rules {
+		merged[k] = v
+	}
+	cfg.Rules = merged
 	for _, f := range Fields(n) {
 		r, err := p.rule(f.Key)
 		if err != nil {
@@ -308,7 +321,11 @@ func (p *configParser) namespaces(n *yaml.Node, cfg *Config) error {
 	if n.Kind != yaml.MappingNode {
 		return p.errorf(n, "namespaces: want a mapping of rule code or name to a list of namespaces")
 	}
-	cfg.Namespaces = map[string][]string{}
+	merged := make(map[string][]string, len(cfg.Namespaces))
+	for k, v := range cfg.Namespaces {
+		merged[k] = v
+	}
+	cfg.Namespaces = merged
 	for _, f := range Fields(n) {
 		r, err := p.rule(f.Key)
 		if err != nil {
@@ -444,6 +461,13 @@ func matchSegments(g, p []string) bool {
 		g, p = g[1:], p[1:]
 	}
 	return true // the glob named a folder (or the file itself)
+}
+
+// Reset forgets every config file read, so that edits to them apply.
+func (f *ConfigFinder) Reset() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.dirs = map[string]*configResult{}
 }
 
 // ConfigFinder finds the config file that applies to a path by walking up

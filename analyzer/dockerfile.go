@@ -93,6 +93,16 @@ func parseDockerfile(d *Document) {
 	d.Dockerfile = ast
 }
 
+// StageSpan is a stage's span: from its FROM to the end of its last
+// instruction.
+func (d *Document) StageSpan(s *Stage) (int, int) {
+	last := s.From
+	if n := len(s.Instructions); n > 0 {
+		last = s.Instructions[n-1]
+	}
+	return s.From.Start, d.Lines.End(last.EndLine)
+}
+
 // cleanErr drops the stack and location decorations buildkit adds.
 func cleanErr(err error) string {
 	msg := err.Error()

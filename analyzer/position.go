@@ -107,3 +107,39 @@ func (l *Lines) Position(off int) Position {
 func (l *Lines) Range(start, end int) Range {
 	return Range{Start: l.Position(start), End: l.Position(end)}
 }
+
+// UTF16 converts a byte offset to a 0-based line and a 0-based column in
+// UTF-16 code units, the Language Server Protocol's default position.
+func (l *Lines) UTF16(off int) (line, col int) {
+	off = max(0, min(off, len(l.text)))
+	n := l.Line(off)
+	for _, r := range string(l.text[l.Start(n):off]) {
+		col++
+		if r >= 0x10000 {
+			col++ // a surrogate pair
+		}
+	}
+	return n - 1, col
+}
+
+// OffsetUTF16 converts a 0-based line and UTF-16 column to a byte offset,
+// clamped to the line (and the text): editors may send positions past
+// the end of a line or of the document.
+func (l *Lines) OffsetUTF16(line, col int) int {
+	if line < 0 {
+		return 0
+	}
+	if line >= len(l.starts) {
+		return len(l.text)
+	}
+	off, end := l.Start(line+1), l.End(line+1)
+	for units := 0; units < col && off < end; {
+		r, size := utf8.DecodeRune(l.text[off:end])
+		units++
+		if r >= 0x10000 {
+			units++
+		}
+		off += size
+	}
+	return off
+}

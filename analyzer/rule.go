@@ -145,6 +145,10 @@ type Finding struct {
 	Object ObjectRef
 	// Container is the container's name where the finding concerns one.
 	Container string
+	// ScopeStart and ScopeEnd span what the finding belongs to (its
+	// container, Dockerfile stage or object), for editors that group
+	// findings; both zero when it belongs to the file.
+	ScopeStart, ScopeEnd int
 	// Fingerprint identifies the finding across edits elsewhere in the file.
 	Fingerprint string
 	// Fix computes the rule's fixes for the finding, best first; nil when

@@ -203,3 +203,19 @@ func TestLines(t *testing.T) {
 		t.Errorf("end position %v", got)
 	}
 }
+
+func TestUTF16(t *testing.T) {
+	l := NewLines([]byte("a𝄞b\r\nx"))
+	if line, col := l.UTF16(5); line != 0 || col != 3 { // after the 4-byte 𝄞: 1 + 2 units
+		t.Errorf("UTF16(5) = %d,%d", line, col)
+	}
+	if off := l.OffsetUTF16(0, 3); off != 5 {
+		t.Errorf("OffsetUTF16(0,3) = %d", off)
+	}
+	if off := l.OffsetUTF16(0, 99); off != 6 {
+		t.Errorf("past the line end: %d, want the line's end before CR", off)
+	}
+	if off := l.OffsetUTF16(9, 0); off != 9 {
+		t.Errorf("past the last line: %d", off)
+	}
+}

@@ -28,6 +28,7 @@ var _ = register(&analyzer.Rule{
 		}
 		final := ast.Stages[len(ast.Stages)-1]
 		fix := userFix(p.Doc, final)
+		scopeStart, scopeEnd := p.Doc.StageSpan(final)
 		// A stage built FROM an earlier stage inherits that stage's USER.
 		for s := final; s != nil; s = stageByName(ast, s.Index, s.BaseName) {
 			if in, user := lastUser(s); in != nil {
@@ -36,12 +37,12 @@ var _ = register(&analyzer.Rule{
 					if !ok {
 						start, end = in.Start, in.End
 					}
-					p.Report(analyzer.Finding{Start: start, End: end, Fix: fix, Message: "the last USER of the final stage is " + user + ": the container runs as root"})
+					p.Report(analyzer.Finding{Start: start, End: end, Fix: fix, ScopeStart: scopeStart, ScopeEnd: scopeEnd, Message: "the last USER of the final stage is " + user + ": the container runs as root"})
 				}
 				return
 			}
 		}
-		p.Report(analyzer.Finding{Start: final.From.Start, End: final.From.End, Fix: fix, Message: "the final stage sets no USER: the container runs as root unless its base image sets a user"})
+		p.Report(analyzer.Finding{Start: final.From.Start, End: final.From.End, Fix: fix, ScopeStart: scopeStart, ScopeEnd: scopeEnd, Message: "the final stage sets no USER: the container runs as root unless its base image sets a user"})
 	},
 })
 

@@ -51,7 +51,8 @@ var _ = register(&analyzer.Rule{
 			if tag == "latest" {
 				msg = "base image " + image + " uses :latest"
 			}
-			p.Report(analyzer.Finding{Start: start, End: end, Message: msg + "; name a version"})
+			scopeStart, scopeEnd := p.Doc.StageSpan(s)
+			p.Report(analyzer.Finding{Start: start, End: end, ScopeStart: scopeStart, ScopeEnd: scopeEnd, Message: msg + "; name a version"})
 		}
 	},
 })

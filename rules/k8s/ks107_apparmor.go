@@ -51,6 +51,7 @@ var _ = register(&analyzer.Rule{
 				}
 				start, end := p.Doc.FieldSpan(f)
 				p.Report(analyzer.Finding{Start: start, End: end, Object: w.Object.ObjectRef, Container: name,
+					ScopeStart: w.Object.Start, ScopeEnd: w.Object.End,
 					Message: "annotation " + f.Key.Value + " must not set AppArmor profile " + `"` + v + `"`})
 			}
 		})

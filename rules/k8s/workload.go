@@ -245,9 +245,11 @@ func reportFixable(p *analyzer.Pass, w *Workload, c *Container, at *analyzer.Fie
 	default:
 		start, end = p.Doc.Span(w.SpecKey)
 	}
-	f := analyzer.Finding{Start: start, End: end, Object: w.Object.ObjectRef, Message: fmt.Sprintf(format, args...), Fix: fix}
+	f := analyzer.Finding{Start: start, End: end, Object: w.Object.ObjectRef, Message: fmt.Sprintf(format, args...), Fix: fix,
+		ScopeStart: w.Object.Start, ScopeEnd: w.Object.End}
 	if c != nil {
 		f.Container = c.Name
+		f.ScopeStart, f.ScopeEnd = p.Doc.Span(c.Node)
 	}
 	p.Report(f)
 }
