@@ -15,6 +15,7 @@ import (
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/analyzer/report"
 	"hardline.dev/hardline/fixes"
+	"hardline.dev/hardline/lsp"
 	"hardline.dev/hardline/rules"
 )
 
@@ -37,6 +38,7 @@ Usage:
   hardline lint [flags] PATH...   analyze files and directories ("-" reads stdin)
   hardline fix [flags] PATH...    apply fixes: print a diff (--diff, default) or --write them
   hardline rules [CODE|NAME]      list the rules, or print one rule's documentation
+  hardline lsp [--config FILE]    run the language server on stdin and stdout
   hardline version                print the version
 
 Run "hardline lint -h" or "hardline fix -h" for their flags.
@@ -59,6 +61,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fix(engine, args[1:], stdout, stderr)
 	case "rules":
 		return listRules(engine, args[1:], stdout, stderr)
+	case "lsp":
+		return serveLSP(engine, args[1:], stdin, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "hardline", version)
 		return exitOK
@@ -372,6 +376,37 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// serveLSP runs the language server. --stdio is accepted because editor
+// clients (vscode-languageclient) pass it; stdio is the only transport.
+func serveLSP(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("lsp", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	config := fs.String("config", "", "use this config file for every document instead of each one's .hardline.yaml")
+	fs.Bool("stdio", true, "speak LSP on stdin and stdout (the default and only transport)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "hardline lsp: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *config != "" {
+		if _, err := analyzer.LoadConfig(*config, engine.Rules()); err != nil {
+			fmt.Fprintln(stderr, "hardline lsp:", err)
+			return exitUsage
+		}
+	}
+	srv := lsp.New(lsp.Options{
+		Engine:     engine,
+		Version:    version,
+		ConfigFile: *config,
+		Debounce:   lsp.DefaultDebounce,
+		Log:        stderr,
+		PanicOn:    os.Getenv("HARDLINE_LSP_PANIC_ON"),
+	})
+	return srv.Run(stdin, stdout)
 }
 
 func listRules(engine *analyzer.Engine, args []string, stdout, stderr io.Writer) int {

@@ -74,6 +74,9 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, exitUsage},
 		{"unknown rule", []string{"rules", "KS999"}, exitUsage},
 		{"version", []string{"version"}, exitOK},
+		{"lsp, client gone at once", []string{"lsp", "--stdio"}, exitOK},
+		{"lsp with a missing config", []string{"lsp", "--config", "testdata/nope.yaml"}, exitUsage},
+		{"lsp with an argument", []string{"lsp", "testdata"}, exitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -75,6 +75,9 @@ type ParseOptions struct {
 	// KustomizePatch marks a file that a kustomization lists as a patch:
 	// a partial object, so it is skipped rather than misreported.
 	KustomizePatch bool
+	// Cache, when set, reuses the unchanged documents of a YAML stream
+	// parsed before with the same cache (one per editor buffer).
+	Cache *ParseCache
 }
 
 // Parse parses text as the language its path (or opts) says. It never
@@ -100,7 +103,7 @@ func Parse(path string, text []byte, opts ParseOptions) *Document {
 			d.skip(0, "kustomize patch (a partial object listed in a kustomization): lint the kustomize build output instead")
 			return d
 		}
-		parseYAML(d)
+		parseYAML(d, opts.Cache)
 	case Dockerfile:
 		parseDockerfile(d)
 	}

@@ -302,6 +302,17 @@ const maxRounds = 8
 // result never has more syntax errors than the input; if it would, the
 // input is returned unchanged with no fixes.
 func (e *Engine) FixText(path string, text []byte, opts ParseOptions, cfg *Config, accept func(*Finding, fixes.Fix) bool) ([]byte, []AppliedFix) {
+	return e.fixText(path, text, opts, cfg, -1, accept)
+}
+
+// FixScope is FixText for the findings of one scope: those whose
+// ScopeStart is scopeStart (a container, an object, a Dockerfile stage).
+// The scope is followed across rounds as edits before it shift it.
+func (e *Engine) FixScope(path string, text []byte, opts ParseOptions, cfg *Config, scopeStart int, accept func(*Finding, fixes.Fix) bool) ([]byte, []AppliedFix) {
+	return e.fixText(path, text, opts, cfg, scopeStart, accept)
+}
+
+func (e *Engine) fixText(path string, text []byte, opts ParseOptions, cfg *Config, scope int, accept func(*Finding, fixes.Fix) bool) ([]byte, []AppliedFix) {
 	orig := Parse(path, text, opts)
 	var applied []AppliedFix
 	for round := 0; round < maxRounds; round++ {
@@ -312,6 +323,15 @@ func (e *Engine) FixText(path string, text []byte, opts ParseOptions, cfg *Confi
 		var chosen, firstEdits []fixes.TextEdit
 		n := len(applied)
 		findings := e.Run(doc, cfg)
+		if scope >= 0 {
+			in := findings[:0]
+			for _, f := range findings {
+				if f.ScopeStart == scope && f.ScopeEnd > f.ScopeStart {
+					in = append(in, f)
+				}
+			}
+			findings = in
+		}
 		e.AttachFixes(doc, findings)
 		for _, f := range findings {
 			fs := f.Fixes
@@ -333,10 +353,14 @@ func (e *Engine) FixText(path string, text []byte, opts ParseOptions, cfg *Confi
 			// that add the same key): take the first alone this round.
 			next, err = fixes.Apply(text, firstEdits)
 			applied = applied[:n+1]
+			chosen = firstEdits
 			if err != nil {
 				applied = applied[:n]
 				break
 			}
+		}
+		if scope >= 0 {
+			scope = shift(scope, chosen)
 		}
 		text = next
 	}
@@ -344,4 +368,17 @@ func (e *Engine) FixText(path string, text []byte, opts ParseOptions, cfg *Confi
 		return orig.Text, nil
 	}
 	return text, applied
+}
+
+// shift maps an offset through edits applied to the text: edits that end
+// at or before it move it; text inserted exactly at it becomes part of
+// what starts there (a first field of the container), so it stays.
+func shift(off int, edits []fixes.TextEdit) int {
+	d := 0
+	for _, e := range edits {
+		if e.End <= off && !(e.Start == off && e.End == off) {
+			d += len(e.NewText) - (e.End - e.Start)
+		}
+	}
+	return off + d
 }

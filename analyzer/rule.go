@@ -108,8 +108,21 @@ type Rule struct {
 	// Phase is when the rule runs; most rules analyze the document, a
 	// few review what the others found.
 	Phase Phase
+	// Tag tells editors how to render the rule's findings.
+	Tag   Tag
 	Check func(*Pass)
 }
+
+// Tag marks findings that editors render specially.
+type Tag int
+
+const (
+	NoTag Tag = iota
+	// Unnecessary findings point at text that does nothing (faded out).
+	Unnecessary
+	// Deprecated findings point at something deprecated (struck through).
+	Deprecated
+)
 
 // Phase orders rules within a run.
 type Phase int

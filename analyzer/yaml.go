@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -42,15 +43,16 @@ func (o ObjectRef) Group() string {
 
 var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-func parseYAML(d *Document) {
+func parseYAML(d *Document, cache *ParseCache) {
 	if off, ok := helmAction(d.Text); ok {
 		d.skip(off, "Helm template ({{ }}): render it with `helm template` and lint the output")
 		return
 	}
 	syntax := len(d.Problems)
 	for _, c := range splitYAML(d.Text) {
-		d.decodeChunk(c.start, c.end)
+		d.decodeChunk(c.start, c.end, cache)
 	}
+	cache.rotate()
 	// A stream that only fails where template actions sit is a template
 	// whose actions happened to look like YAML elsewhere.
 	if len(d.Problems) > syntax {
@@ -146,24 +148,98 @@ func isMarker(line []byte, m string) bool {
 	return false
 }
 
-func (d *Document) decodeChunk(start, end int) {
+func (d *Document) decodeChunk(start, end int, cache *ParseCache) {
 	lineOffset := d.Lines.Line(start) - 1
-	dec := yaml.NewDecoder(bytes.NewReader(d.Text[start:end]))
-	for {
-		var n yaml.Node
-		err := dec.Decode(&n)
-		if errors.Is(err, io.EOF) {
-			return
+	key := chunkKey{string(d.Text[start:end]), lineOffset}
+	roots, ok := cache.get(key)
+	if !ok {
+		problems := len(d.Problems)
+		roots = d.decode(start, end, lineOffset)
+		if len(d.Problems) == problems {
+			cache.put(key, roots)
 		}
-		if err != nil {
-			d.syntaxError(err, lineOffset, end)
-			return
-		}
-		d.checkNodes(&n, lineOffset)
+	}
+	for _, n := range roots {
 		if len(n.Content) == 1 {
 			d.addObjects(n.Content[0], start, end)
 		}
 	}
+}
+
+// decode decodes one chunk's documents, with absolute lines.
+func (d *Document) decode(start, end, lineOffset int) []*yaml.Node {
+	var roots []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(d.Text[start:end]))
+	for {
+		n := new(yaml.Node)
+		err := dec.Decode(n)
+		if errors.Is(err, io.EOF) {
+			return roots
+		}
+		if err != nil {
+			d.syntaxError(err, lineOffset, end)
+			return roots
+		}
+		d.checkNodes(n, lineOffset)
+		roots = append(roots, n)
+	}
+}
+
+// ParseCache lets an editor that re-parses a buffer on every keystroke
+// reuse the YAML documents of the stream that did not change: a document
+// is decoded again only if its text or its first line moved. Nodes carry
+// lines, not byte offsets, so a document after the edit that kept its
+// lines is reused as is. Parse trees are never modified after decoding,
+// so documents share them safely. It keeps what the last parse used.
+type ParseCache struct {
+	mu         sync.Mutex
+	prev, next map[chunkKey][]*yaml.Node
+}
+
+type chunkKey struct {
+	text string
+	line int
+}
+
+func (c *ParseCache) get(k chunkKey) ([]*yaml.Node, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	roots, ok := c.next[k]
+	if !ok {
+		if roots, ok = c.prev[k]; ok {
+			c.put1(k, roots)
+		}
+	}
+	return roots, ok
+}
+
+func (c *ParseCache) put(k chunkKey, roots []*yaml.Node) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.put1(k, roots)
+}
+
+func (c *ParseCache) put1(k chunkKey, roots []*yaml.Node) {
+	if c.next == nil {
+		c.next = map[chunkKey][]*yaml.Node{}
+	}
+	c.next[k] = roots
+}
+
+// rotate ends a parse: documents it did not use are dropped.
+func (c *ParseCache) rotate() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.prev, c.next = c.next, nil
 }
 
 func (d *Document) syntaxError(err error, lineOffset, chunkEnd int) {

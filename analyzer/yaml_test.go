@@ -219,3 +219,36 @@ func TestUTF16(t *testing.T) {
 		t.Errorf("past the last line: %d", off)
 	}
 }
+
+func TestParseCacheReusesUnchangedDocuments(t *testing.T) {
+	const stream = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: c}\n"
+	cache := &ParseCache{}
+	first := Parse("s.yaml", []byte(stream), ParseOptions{Cache: cache})
+	// Type into the second document without adding a line: the first and
+	// third keep their lines and are reused; the second is decoded again.
+	edited := strings.Replace(stream, "{name: b}", "{name: bb}", 1)
+	second := Parse("s.yaml", []byte(edited), ParseOptions{Cache: cache})
+	same := []bool{first.Objects[0].Node == second.Objects[0].Node, first.Objects[1].Node == second.Objects[1].Node, first.Objects[2].Node == second.Objects[2].Node}
+	if diff := cmp.Diff([]bool{true, false, true}, same); diff != "" {
+		t.Errorf("reused (-want +got):\n%s", diff)
+	}
+	// Offsets come from the new text, so reused nodes get the right spans.
+	uncached := Parse("s.yaml", []byte(edited), ParseOptions{})
+	for i, o := range second.Objects {
+		if u := uncached.Objects[i]; o.Start != u.Start || o.End != u.End || o.Name != u.Name {
+			t.Errorf("object %d: cached %d-%d %s, uncached %d-%d %s", i, o.Start, o.End, o.Name, u.Start, u.End, u.Name)
+		}
+	}
+	// A new line before a document moves it: it is decoded again.
+	moved := Parse("s.yaml", []byte("# new\n"+edited), ParseOptions{Cache: cache})
+	if moved.Objects[2].Node == second.Objects[2].Node || moved.Lines.Position(moved.Objects[2].Start).Line != 10 {
+		t.Error("a document whose lines moved was reused")
+	}
+	// Broken documents are never cached: their problems are reported again.
+	broken := "apiVersion: v1\nkind: Pod\nmetadata: {name: a, name: b}\n"
+	for i := 0; i < 2; i++ {
+		if d := Parse("s.yaml", []byte(broken), ParseOptions{Cache: cache}); len(d.Problems) != 1 {
+			t.Errorf("parse %d: problems %v", i, d.Problems)
+		}
+	}
+}

@@ -17,10 +17,7 @@ type Dockerfile struct {
 // (from its parser directive) and keywords the instruction keywords as
 // written, whose case new instructions follow.
 func NewDockerfile(text []byte, escape rune, keywords []string) *Dockerfile {
-	d := &Dockerfile{text: text, nl: "\n", escape: string(escape)}
-	if bytes.Contains(text, []byte("\r\n")) {
-		d.nl = "\r\n"
-	}
+	d := &Dockerfile{text: text, nl: LineBreak(text), escape: string(escape)}
 	lower := 0
 	for _, k := range keywords {
 		if k == strings.ToLower(k) {

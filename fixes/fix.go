@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"unicode/utf8"
 )
 
 // TextEdit replaces the bytes [Start, End) with NewText.
@@ -106,4 +107,42 @@ func Apply(text []byte, edits []TextEdit) ([]byte, error) {
 	}
 	b.Write(text[pos:])
 	return b.Bytes(), nil
+}
+
+// LineBreak is the line terminator new lines get: CRLF when the text
+// uses it anywhere, so a CRLF file never gains a bare LF line.
+func LineBreak(text []byte) string {
+	if bytes.Contains(text, []byte("\r\n")) {
+		return "\r\n"
+	}
+	return "\n"
+}
+
+// Minimal is the single edit that turns old into new: the bytes between
+// their common prefix and suffix. Its ends never split a UTF-8 sequence
+// or a CRLF pair, since editors address positions in characters and lines.
+func Minimal(old, new []byte) TextEdit {
+	p := 0
+	for p < len(old) && p < len(new) && old[p] == new[p] {
+		p++
+	}
+	for p > 0 && (!utf8.RuneStart(at(old, p)) || !utf8.RuneStart(at(new, p)) || at(old, p-1) == '\r') {
+		p--
+	}
+	s := 0
+	for s < len(old)-p && s < len(new)-p && old[len(old)-1-s] == new[len(new)-1-s] {
+		s++
+	}
+	for s > 0 && (!utf8.RuneStart(old[len(old)-s]) || at(old, len(old)-s-1) == '\r' && old[len(old)-s] == '\n') {
+		s--
+	}
+	return TextEdit{Start: p, End: len(old) - s, NewText: string(new[p : len(new)-s])}
+}
+
+// at is text[i], or 0 past the end.
+func at(text []byte, i int) byte {
+	if i < 0 || i >= len(text) {
+		return 0
+	}
+	return text[i]
 }

@@ -68,10 +68,7 @@ type YAML struct {
 
 // NewYAML prepares edits of the document whose root node is root.
 func NewYAML(text []byte, loc Locator, root *yaml.Node) *YAML {
-	y := &YAML{text: text, loc: loc, nl: "\n", unit: 2, seqIndent: -1, shared: map[*yaml.Node]bool{}}
-	if bytes.Contains(text, []byte("\r\n")) {
-		y.nl = "\r\n"
-	}
+	y := &YAML{text: text, loc: loc, nl: LineBreak(text), unit: 2, seqIndent: -1, shared: map[*yaml.Node]bool{}}
 	if root != nil && root.Kind == yaml.MappingNode && root.Style&yaml.FlowStyle != 0 &&
 		len(root.Content) > 0 && root.Content[0].Style&yaml.DoubleQuotedStyle != 0 {
 		y.json = true

@@ -49,7 +49,7 @@ var unusedSuppression = &analyzer.Rule{
 	Code: "HL006", Name: "unused-suppression",
 	Summary:  "A hardline:ignore code that matched no finding",
 	Severity: analyzer.Info, Profile: analyzer.Baseline,
-	Phase: analyzer.ReviewPhase,
+	Phase: analyzer.ReviewPhase, Tag: analyzer.Unnecessary,
 	Doc: analyzer.RuleDoc{
 		Why: "Suppressions outlive the problems they silenced: the field gets fixed, the container renamed, and the comment stays, " +
 			"ready to hide the next real finding at that place. A `hardline:ignore` comment or `hardline.dev/ignore` annotation whose code " +

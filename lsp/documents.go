@@ -1,0 +1,463 @@
+package lsp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/tliron/glsp"
+	protocol "github.com/tliron/glsp/protocol_3_16"
+
+	"hardline.dev/hardline/analyzer"
+)
+
+// document is one open editor buffer.
+type document struct {
+	uri        string
+	path       string // file system path; "" for untitled buffers
+	name       string // what its language is told by (the path, or the URI's)
+	languageID string
+	// cache keeps the parsed YAML documents of the last version, so that
+	// a keystroke re-decodes only the document it changed.
+	cache analyzer.ParseCache
+
+	// Guarded by Server.mu.
+	version  int32
+	text     []byte
+	timer    *time.Timer
+	analysis *analysis // of the current version, once analyzed
+
+	// publish serializes publishing so that a close's clearing is never
+	// followed by an older run's diagnostics; shown, guarded by it, says
+	// whether the client shows any of ours.
+	publish sync.Mutex
+	shown   bool
+}
+
+// analysis is the engine's view of one version of a document.
+type analysis struct {
+	version  int32
+	lang     analyzer.Language
+	cfg      *analyzer.Config
+	doc      *analyzer.Document // nil when the document is not ours
+	findings []analyzer.Finding
+	// configErr is what is wrong with an open .hardline.yaml, at lines.
+	configErr error
+	lines     *analyzer.Lines
+}
+
+// language tells what a buffer is analyzed as. YAML counts as Kubernetes
+// only when it looks like a manifest, so that other YAML (CI files,
+// compose files) gets no diagnostics and costs nothing.
+func language(name, languageID string, text []byte) analyzer.Language {
+	if filepath.Base(name) == analyzer.ConfigFileName {
+		return analyzer.Unknown
+	}
+	lang := analyzer.LanguageOf(name)
+	switch languageID {
+	case "dockerfile":
+		lang = analyzer.Dockerfile
+	case "yaml", "json":
+		if lang == analyzer.Unknown {
+			lang = analyzer.Kubernetes
+		}
+	}
+	if lang == analyzer.Kubernetes && !(bytes.Contains(text, []byte("apiVersion")) && bytes.Contains(text, []byte("kind"))) {
+		return analyzer.Unknown
+	}
+	return lang
+}
+
+func isConfigFile(name string) bool { return filepath.Base(name) == analyzer.ConfigFileName }
+
+// uriPath is the file system path of a file: URI, else "".
+func uriPath(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme != "file" {
+		return ""
+	}
+	return filepath.FromSlash(u.Path)
+}
+
+// uriName is the name a buffer's language is told by: its path, or for
+// other schemes (untitled:Dockerfile) the last part of the URI.
+func uriName(uri string) string {
+	if p := uriPath(uri); p != "" {
+		return p
+	}
+	if u, err := url.Parse(uri); err == nil {
+		if u.Opaque != "" {
+			return path.Base(u.Opaque)
+		}
+		return path.Base(u.Path)
+	}
+	return uri
+}
+
+func pathURI(p string) string {
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(p)}).String()
+}
+
+func (s *Server) didOpen(_ *glsp.Context, p *protocol.DidOpenTextDocumentParams) error {
+	td := p.TextDocument
+	d := &document{
+		uri: td.URI, path: uriPath(td.URI), name: uriName(td.URI), languageID: td.LanguageID,
+		version: td.Version, text: []byte(td.Text),
+	}
+	s.mu.Lock()
+	if old := s.docs[td.URI]; old != nil && old.timer != nil {
+		old.timer.Stop()
+	}
+	s.docs[td.URI] = d
+	s.mu.Unlock()
+	s.schedule(d, 0)
+	return nil
+}
+
+func (s *Server) didChange(_ *glsp.Context, p *protocol.DidChangeTextDocumentParams) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.docs[p.TextDocument.URI]
+	if d == nil {
+		return fmt.Errorf("change to %s, which is not open", p.TextDocument.URI)
+	}
+	if p.TextDocument.Version <= d.version {
+		// The client's order is still the order its edits happened in:
+		// apply them, and say so, since its state may have drifted.
+		s.logf("%s: version %d after %d", d.uri, p.TextDocument.Version, d.version)
+	}
+	for _, c := range p.ContentChanges {
+		switch c := c.(type) {
+		case protocol.TextDocumentContentChangeEvent:
+			lines := analyzer.NewLines(d.text)
+			start := lines.OffsetUTF16(int(c.Range.Start.Line), int(c.Range.Start.Character))
+			end := lines.OffsetUTF16(int(c.Range.End.Line), int(c.Range.End.Character))
+			if end < start {
+				start, end = end, start
+			}
+			next := make([]byte, 0, len(d.text)-(end-start)+len(c.Text))
+			next = append(append(append(next, d.text[:start]...), c.Text...), d.text[end:]...)
+			d.text = next
+		case protocol.TextDocumentContentChangeEventWhole:
+			d.text = []byte(c.Text)
+		}
+	}
+	d.version = p.TextDocument.Version
+	d.analysis = nil
+	s.scheduleLocked(d, s.opts.Debounce)
+	return nil
+}
+
+func (s *Server) didSave(_ *glsp.Context, p *protocol.DidSaveTextDocumentParams) error {
+	if isConfigFile(uriName(p.TextDocument.URI)) {
+		s.configChanged()
+	}
+	return nil
+}
+
+func (s *Server) didClose(_ *glsp.Context, p *protocol.DidCloseTextDocumentParams) error {
+	s.mu.Lock()
+	d := s.docs[p.TextDocument.URI]
+	delete(s.docs, p.TextDocument.URI)
+	if d != nil && d.timer != nil {
+		d.timer.Stop()
+	}
+	s.mu.Unlock()
+	if d == nil {
+		return nil
+	}
+	d.publish.Lock()
+	defer d.publish.Unlock()
+	s.publish(d.uri, nil, []protocol.Diagnostic{})
+	if isConfigFile(d.name) {
+		// Its unsaved edits no longer count; the file on disk does.
+		s.configChanged()
+	}
+	return nil
+}
+
+func (s *Server) didChangeWatchedFiles(_ *glsp.Context, p *protocol.DidChangeWatchedFilesParams) error {
+	for _, c := range p.Changes {
+		if isConfigFile(uriName(c.URI)) {
+			s.configChanged()
+			return nil
+		}
+	}
+	return nil
+}
+
+func (s *Server) didChangeWorkspaceFolders(*glsp.Context, *protocol.DidChangeWorkspaceFoldersParams) error {
+	// A new folder may bring its own .hardline.yaml for open documents.
+	s.configChanged()
+	return nil
+}
+
+func (s *Server) didChangeConfiguration(_ *glsp.Context, p *protocol.DidChangeConfigurationParams) error {
+	s.mu.Lock()
+	pull := s.caps.configuration
+	s.mu.Unlock()
+	if settingsEmpty(p.Settings) && pull {
+		// The client announces a change without the values: ask for them,
+		// off the reading goroutine, which must keep reading the answer.
+		go func() {
+			var result []any
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			params := protocol.ConfigurationParams{Items: []protocol.ConfigurationItem{{Section: ptr("hardline")}}}
+			if err := s.conn.call(ctx, string(protocol.ServerWorkspaceConfiguration), params, &result); err != nil {
+				s.logf("workspace/configuration: %v", err)
+				return
+			}
+			if len(result) > 0 {
+				s.applySettings(result[0])
+			}
+		}()
+		return nil
+	}
+	s.applySettings(p.Settings)
+	return nil
+}
+
+func (s *Server) applySettings(v any) {
+	if err := s.setSettings(v); err != nil {
+		s.showMessage(protocol.MessageTypeError, err.Error())
+		return
+	}
+	s.reanalyzeAll()
+}
+
+func settingsEmpty(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case map[string]any:
+		return len(v) == 0
+	}
+	return false
+}
+
+// setSettings validates and keeps the editor's settings: the keys of
+// .hardline.yaml, as an object or under "hardline". Invalid settings are
+// rejected whole, so the previous ones stay in force.
+func (s *Server) setSettings(v any) error {
+	if m, ok := v.(map[string]any); ok {
+		if inner, ok := m["hardline"]; ok && len(m) == 1 {
+			v = inner
+		}
+	}
+	if settingsEmpty(v) {
+		s.mu.Lock()
+		s.settings = nil
+		s.mu.Unlock()
+		return nil
+	}
+	text, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if _, err := analyzer.ApplyConfig(analyzer.DefaultConfig(), "editor settings", text, s.engine.Rules()); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.settings = text
+	s.mu.Unlock()
+	return nil
+}
+
+// configChanged re-reads config files and re-analyzes every open document.
+func (s *Server) configChanged() {
+	s.finder.Reset()
+	s.mu.Lock()
+	stale := s.configDiags
+	s.configDiags = map[string]bool{}
+	s.mu.Unlock()
+	for uri := range stale {
+		s.publish(uri, nil, []protocol.Diagnostic{})
+	}
+	s.reanalyzeAll()
+}
+
+func (s *Server) reanalyzeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range s.docs {
+		d.analysis = nil
+		s.scheduleLocked(d, 0)
+	}
+}
+
+func (s *Server) schedule(d *document, delay time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.scheduleLocked(d, delay)
+}
+
+// scheduleLocked (re)starts d's debounce timer: only the version current
+// when it fires is analyzed.
+func (s *Server) scheduleLocked(d *document, delay time.Duration) {
+	if d.timer != nil {
+		d.timer.Stop()
+	}
+	version := d.version
+	d.timer = time.AfterFunc(delay, func() { s.analyzeAndPublish(d, version) })
+}
+
+// analyzeAndPublish analyzes version of d and publishes its diagnostics,
+// unless a newer version arrived meanwhile: that one's run publishes.
+func (s *Server) analyzeAndPublish(d *document, version int32) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.logf("panic analyzing %s: %v\n%s", d.uri, p, debug.Stack())
+		}
+	}()
+	if s.opts.PanicOn == "analysis" {
+		panic("injected fault (HARDLINE_LSP_PANIC_ON)")
+	}
+	began := time.Now()
+	a := s.current(d, version)
+	if a == nil {
+		return
+	}
+	d.publish.Lock()
+	defer d.publish.Unlock()
+	s.mu.Lock()
+	live := s.docs[d.uri] == d && d.version == version
+	s.mu.Unlock()
+	diags := s.diagnostics(a)
+	if !live || len(diags) == 0 && !d.shown && a.doc == nil {
+		return // other YAML: nothing to say, nothing to clear
+	}
+	d.shown = len(diags) > 0
+	s.publish(d.uri, &version, diags)
+	s.tracef("analyzed %s version %d: %d diagnostics in %.3f ms", d.uri, version, len(diags), float64(time.Since(began).Microseconds())/1000)
+}
+
+// snapshot is the analysis of the document's current version, computed
+// now if the debounced run has not happened yet; nil for a closed one.
+func (s *Server) snapshot(uri string) (*document, *analysis) {
+	s.mu.Lock()
+	d := s.docs[uri]
+	var version int32
+	if d != nil {
+		version = d.version
+	}
+	s.mu.Unlock()
+	if d == nil {
+		return nil, nil
+	}
+	return d, s.current(d, version)
+}
+
+// current returns the analysis of version of d, or nil if d has moved on.
+func (s *Server) current(d *document, version int32) *analysis {
+	s.mu.Lock()
+	if d.version != version {
+		s.mu.Unlock()
+		return nil
+	}
+	if d.analysis != nil {
+		a := d.analysis
+		s.mu.Unlock()
+		return a
+	}
+	text, settings := d.text, s.settings
+	s.mu.Unlock()
+
+	a := s.analyze(d, version, text, settings)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d.version != version {
+		return nil
+	}
+	d.analysis = a
+	return a
+}
+
+func (s *Server) analyze(d *document, version int32, text, settings []byte) *analysis {
+	if isConfigFile(d.name) {
+		return s.analyzeConfig(d, version, text)
+	}
+	a := &analysis{version: version, lang: language(d.name, d.languageID, text)}
+	if a.lang == analyzer.Unknown {
+		return a
+	}
+	a.cfg = s.configFor(d, settings)
+	if d.path != "" && a.cfg.Excluded(d.path) {
+		return a
+	}
+	a.doc = analyzer.Parse(d.name, text, analyzer.ParseOptions{Language: a.lang, Cache: &d.cache})
+	a.findings = s.engine.Run(a.doc, a.cfg)
+	return a
+}
+
+// analyzeConfig validates an open .hardline.yaml as it is typed.
+func (s *Server) analyzeConfig(d *document, version int32, text []byte) *analysis {
+	_, err := analyzer.ParseConfig(d.name, text, s.engine.Rules())
+	return &analysis{version: version, lang: analyzer.Unknown, configErr: err, lines: analyzer.NewLines(text)}
+}
+
+// configFor is the config of a document: its .hardline.yaml (or the
+// --config file), then the editor's settings over it. A broken config
+// file is reported on the file itself and the defaults are used.
+func (s *Server) configFor(d *document, settings []byte) *analyzer.Config {
+	var cfg analyzer.Config
+	var err error
+	switch {
+	case s.opts.ConfigFile != "":
+		cfg, err = s.finder.File(s.opts.ConfigFile)
+	case d.path != "":
+		cfg, err = s.finder.For(d.path)
+	default:
+		cfg = analyzer.DefaultConfig()
+	}
+	if err != nil {
+		s.reportConfigError(err)
+		cfg = analyzer.DefaultConfig()
+	}
+	if settings != nil {
+		if over, err := analyzer.ApplyConfig(cfg, "editor settings", settings, s.engine.Rules()); err == nil {
+			cfg = over
+		}
+	}
+	return &cfg
+}
+
+// reportConfigError publishes a config file's error on that file, once,
+// unless the file is open (then its own analysis shows the live error).
+func (s *Server) reportConfigError(err error) {
+	var ce *analyzer.ConfigError
+	if !errors.As(err, &ce) {
+		s.logf("%v", err)
+		return
+	}
+	abs, _ := filepath.Abs(ce.Path)
+	uri := pathURI(abs)
+	s.mu.Lock()
+	_, open := s.docs[uri]
+	done := s.configDiags[uri]
+	if !open {
+		s.configDiags[uri] = true
+	}
+	s.mu.Unlock()
+	if open || done {
+		return
+	}
+	text, rerr := os.ReadFile(abs)
+	if rerr != nil {
+		s.logf("%v", err)
+		return
+	}
+	s.publish(uri, nil, []protocol.Diagnostic{configDiagnostic(analyzer.NewLines(text), err)})
+}
+
+func ptr[T any](v T) *T { return &v }

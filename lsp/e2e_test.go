@@ -1,0 +1,564 @@
+package lsp
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// binary is the hardline executable the end-to-end tests start, built
+// once from this module by TestMain.
+var binary string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "hardline-lsp-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "hardline")
+	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", binary, "..")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building hardline:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// session is a running `hardline lsp` process and the client talking to it.
+type session struct {
+	*testClient
+	cmd    *exec.Cmd
+	stderr *bytes.Buffer
+}
+
+func start(t testing.TB, env ...string) *session {
+	t.Helper()
+	cmd := exec.Command(binary, "lsp")
+	cmd.Env = append(os.Environ(), env...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &session{testClient: newTestClient(t, stdin, stdout), cmd: cmd, stderr: &stderr}
+	t.Cleanup(func() {
+		stdin.Close()
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			t.Errorf("the server did not exit when its stdin closed")
+		}
+	})
+	return s
+}
+
+func fileURI(t testing.TB, path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pathURI(abs)
+}
+
+func readTestdata(t testing.TB, name string) string {
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "lsp", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// golden compares got with testdata/lsp/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "lsp", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
+	}
+}
+
+type codeAction struct {
+	Title       string          `json:"title"`
+	Kind        string          `json:"kind"`
+	IsPreferred bool            `json:"isPreferred"`
+	Edit        json.RawMessage `json:"edit"`
+	Data        json.RawMessage `json:"data"`
+	Diagnostics []lspDiagnostic `json:"diagnostics"`
+}
+
+func (c *testClient) codeActions(uri string, d lspDiagnostic, only ...string) []codeAction {
+	ctx := map[string]any{"diagnostics": []lspDiagnostic{d}}
+	if len(only) > 0 {
+		ctx["only"] = only
+	}
+	var actions []codeAction
+	c.request("textDocument/codeAction", map[string]any{
+		"textDocument": map[string]any{"uri": uri}, "range": d.Range, "context": ctx,
+	}, &actions)
+	return actions
+}
+
+func find(t *testing.T, ds []lspDiagnostic, code string) lspDiagnostic {
+	t.Helper()
+	for _, d := range ds {
+		if d.Code == code {
+			return d
+		}
+	}
+	t.Fatalf("no %s among %v", code, codes(ds))
+	return lspDiagnostic{}
+}
+
+func count(ds []lspDiagnostic, code string) int {
+	n := 0
+	for _, d := range ds {
+		if d.Code == code {
+			n++
+		}
+	}
+	return n
+}
+
+func TestInitializeAdvertisesWhatIsImplemented(t *testing.T) {
+	s := start(t)
+	res := s.initialize(nil)
+	caps, _ := json.MarshalIndent(res["capabilities"], "", "  ")
+	golden(t, "capabilities.json", string(caps)+"\n")
+	var info struct{ Name string }
+	raw, _ := json.Marshal(res["serverInfo"])
+	_ = json.Unmarshal(raw, &info)
+	if info.Name != "hardline" {
+		t.Errorf("serverInfo = %s", raw)
+	}
+}
+
+func TestManifestDiagnosticsAndQuickFix(t *testing.T) {
+	s := start(t)
+	s.initialize(nil)
+	uri := fileURI(t, "../testdata/lsp/deployment.yaml")
+	s.open(uri, "yaml", readTestdata(t, "deployment.yaml"))
+	diags := s.diagnosticsFor(uri)
+	golden(t, "deployment.diagnostics", summary(diags))
+	for _, d := range diags {
+		if d.Source != "hardline" || !strings.HasSuffix(d.CodeDescription.Href, "/"+d.Code) || len(d.Data) == 0 {
+			t.Errorf("diagnostic lacks source, href or data: %+v", d)
+		}
+	}
+
+	// The quick fix for the first container's allowPrivilegeEscalation,
+	// applied as an editor would.
+	actions := s.codeActions(uri, find(t, diags, "KS201"))
+	var titles []string
+	var fix *codeAction
+	for i, a := range actions {
+		titles = append(titles, fmt.Sprintf("%s: %s (preferred: %v)", a.Kind, a.Title, a.IsPreferred))
+		if a.Kind == "quickfix" && a.IsPreferred && fix == nil {
+			fix = &actions[i]
+		}
+	}
+	golden(t, "deployment.actions", strings.Join(titles, "\n")+"\n")
+	if fix == nil {
+		t.Fatal("no preferred quick fix for KS201")
+	}
+	s.applyWorkspaceEdit(fix.Edit)
+	after := s.diagnosticsFor(uri)
+	if count(after, "KS201") != 1 || len(after) != len(diags)-1 {
+		t.Errorf("after the fix, want one KS201 less and nothing else changed:\n%s", summary(after))
+	}
+	if !strings.Contains(s.text(uri), "allowPrivilegeEscalation: false") {
+		t.Errorf("unexpected text after the fix:\n%s", s.text(uri))
+	}
+
+	// "Ignore on this line" makes the next finding go away too.
+	var ignore *codeAction
+	for _, a := range s.codeActions(uri, find(t, after, "KS108")) {
+		if strings.HasPrefix(a.Title, "Ignore KS108") {
+			ignore = &a
+		}
+	}
+	if ignore == nil {
+		t.Fatal("no ignore action for KS108")
+	}
+	s.applyWorkspaceEdit(ignore.Edit)
+	if n := count(s.diagnosticsFor(uri), "KS108"); n != 0 {
+		t.Errorf("KS108 still reported after the ignore comment")
+	}
+	if !strings.Contains(s.text(uri), "# hardline:ignore KS108") {
+		t.Errorf("no suppression comment in:\n%s", s.text(uri))
+	}
+
+	// Fix all (safe fixes only), then with unsafe ones.
+	actions = s.codeActions(uri, find(t, after, "KS201"), "source.fixAll")
+	if len(actions) != 1 || actions[0].Kind != "source.fixAll.hardline" {
+		t.Fatalf("source.fixAll gave %+v", actions)
+	}
+	actions = s.codeActions(uri, find(t, after, "KS201"), "source.hardline.fixAllUnsafe")
+	if len(actions) != 1 {
+		t.Fatalf("unsafe fix-all: %+v", actions)
+	}
+	s.applyWorkspaceEdit(actions[0].Edit)
+	left := s.diagnosticsFor(uri)
+	for _, code := range []string{"KS201", "KS202", "KS203", "KS205"} {
+		if count(left, code) != 0 {
+			t.Errorf("%s left after fix-all:\n%s", code, summary(left))
+		}
+	}
+}
+
+func TestDockerfileDiagnosticsAndQuickFix(t *testing.T) {
+	s := start(t)
+	s.initialize(nil)
+	uri := fileURI(t, "../testdata/lsp/Dockerfile")
+	s.open(uri, "dockerfile", readTestdata(t, "Dockerfile"))
+	diags := s.diagnosticsFor(uri)
+	golden(t, "Dockerfile.diagnostics", summary(diags))
+	var fix *codeAction
+	for _, a := range s.codeActions(uri, find(t, diags, "DF101"), "quickfix") {
+		if strings.Contains(a.Title, "USER") {
+			fix = &a
+			break
+		}
+	}
+	if fix == nil {
+		t.Fatal("no USER fix for DF101")
+	}
+	var lenses []struct {
+		Range   lspRange               `json:"range"`
+		Command struct{ Title string } `json:"command"`
+	}
+	s.request("textDocument/codeLens", map[string]any{"textDocument": map[string]any{"uri": uri}}, &lenses)
+	if len(lenses) != 1 || lenses[0].Range.Start != (lspPos{6, 0}) || lenses[0].Command.Title != "hardline: 1 issue · Fix all" {
+		t.Errorf("Dockerfile lenses = %+v", lenses)
+	}
+	s.applyWorkspaceEdit(fix.Edit)
+	if n := count(s.diagnosticsFor(uri), "DF101"); n != 0 {
+		t.Errorf("DF101 still reported after the fix:\n%s", s.text(uri))
+	}
+}
+
+func TestCodeLensFixAllRoundTrip(t *testing.T) {
+	s := start(t)
+	s.initialize(nil)
+	uri := fileURI(t, "../testdata/lsp/deployment.yaml")
+	s.open(uri, "yaml", readTestdata(t, "deployment.yaml"))
+	diags := s.diagnosticsFor(uri)
+	var lenses []struct {
+		Range   lspRange `json:"range"`
+		Command struct {
+			Title     string `json:"title"`
+			Command   string `json:"command"`
+			Arguments []any  `json:"arguments"`
+		} `json:"command"`
+	}
+	s.request("textDocument/codeLens", map[string]any{"textDocument": map[string]any{"uri": uri}}, &lenses)
+	var got []string
+	for _, l := range lenses {
+		got = append(got, fmt.Sprintf("%d:%d %s", l.Range.Start.Line, l.Range.Start.Character, l.Command.Title))
+	}
+	want := []string{"13:10 hardline: 6 issues · Fix all", "16:10 hardline: 4 issues · Fix all"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("lenses (-want +got):\n%s", diff)
+	}
+	// The sidecar's lens: executing it makes the server send applyEdit.
+	cmd := lenses[1].Command
+	s.request("workspace/executeCommand", map[string]any{"command": cmd.Command, "arguments": cmd.Arguments}, nil)
+	s.mu.Lock()
+	n := len(s.applied)
+	s.mu.Unlock()
+	if n != 1 {
+		t.Fatalf("%d workspace/applyEdit requests, want 1", n)
+	}
+	// Its findings are gone (pod-level fixes may settle some of the other
+	// container's too); the other container's own settings are untouched.
+	after := s.diagnosticsFor(uri)
+	for _, d := range after {
+		if strings.Contains(d.Message, `"sidecar"`) {
+			t.Errorf("sidecar finding left after its lens' fix-all: %s", summary([]lspDiagnostic{d}))
+		}
+	}
+	for code, fixed := range map[string]int{"KS101": 0, "KS108": 0, "KS201": 1, "KS202": 1} {
+		if count(after, code) != count(diags, code)-fixed {
+			t.Errorf("%s: %d before, %d after the sidecar's fix-all", code, count(diags, code), count(after, code))
+		}
+	}
+	// A lens from an older version is refused rather than misapplied.
+	m := s.call("workspace/executeCommand", map[string]any{"command": cmd.Command, "arguments": cmd.Arguments})
+	if m.Error == nil {
+		t.Error("a stale lens command was accepted")
+	}
+}
+
+func TestHover(t *testing.T) {
+	s := start(t)
+	s.initialize(nil)
+	uri := fileURI(t, "../testdata/lsp/deployment.yaml")
+	s.open(uri, "yaml", readTestdata(t, "deployment.yaml"))
+	d := find(t, s.diagnosticsFor(uri), "KS101")
+	var hover struct {
+		Contents struct{ Kind, Value string } `json:"contents"`
+		Range    lspRange                     `json:"range"`
+	}
+	s.request("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": uri}, "position": d.Range.Start}, &hover)
+	if hover.Contents.Kind != "markdown" || !strings.Contains(hover.Contents.Value, "KS101") ||
+		!strings.Contains(hover.Contents.Value, "privileged") || hover.Range != d.Range {
+		t.Errorf("hover = %+v", hover)
+	}
+	// Off any finding there is nothing to say.
+	m := s.call("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": uri}, "position": lspPos{0, 0}})
+	if m.Error != nil || string(m.Result) != "null" {
+		t.Errorf("hover on a comment = %s %v", m.Result, m.Error)
+	}
+}
+
+func TestConfiguration(t *testing.T) {
+	s := start(t)
+	s.initialize(map[string]any{"rules": map[string]any{"KS108": "off"}})
+	uri := fileURI(t, "../testdata/lsp/deployment.yaml")
+	s.open(uri, "yaml", readTestdata(t, "deployment.yaml"))
+	diags := s.diagnosticsFor(uri)
+	if count(diags, "KS108") != 0 || count(diags, "KS101") != 1 {
+		t.Fatalf("initializationOptions not applied:\n%s", summary(diags))
+	}
+	// Settings pushed with the notification.
+	s.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{
+		"hardline": map[string]any{"rules": map[string]any{"KS101": "off"}}}})
+	p, ok := s.nextDiagnostics(uri, 10*time.Second)
+	if !ok || count(p.Diagnostics, "KS101") != 0 || count(p.Diagnostics, "KS108") != 1 {
+		t.Fatalf("didChangeConfiguration not applied: %+v", p)
+	}
+	// Settings pulled with workspace/configuration.
+	s.mu.Lock()
+	s.settings = map[string]any{"profile": "baseline"}
+	s.mu.Unlock()
+	s.notify("workspace/didChangeConfiguration", map[string]any{"settings": nil})
+	p, ok = s.nextDiagnostics(uri, 10*time.Second)
+	if !ok || count(p.Diagnostics, "KS201") != 0 || count(p.Diagnostics, "KS101") != 1 {
+		t.Fatalf("pulled configuration not applied: %+v", p)
+	}
+	// Invalid settings are refused with a message; the old ones stay.
+	s.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"profile": "strictest"}})
+	m := s.waitFor(t, "window/showMessage")
+	if !strings.Contains(string(m.Params), "strictest") {
+		t.Errorf("showMessage = %s", m.Params)
+	}
+}
+
+// waitFor waits for the next notification of a method.
+func (c *testClient) waitFor(t *testing.T, method string) *message {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case m := <-c.notes:
+			if m != nil && m.Method == method {
+				return m
+			}
+		case <-deadline:
+			t.Fatalf("no %s", method)
+		}
+	}
+}
+
+func TestConfigFileChanges(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "app.yaml")
+	if err := os.WriteFile(manifest, []byte(readTestdata(t, "deployment.yaml")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(dir, ".hardline.yaml")
+	if err := os.WriteFile(config, []byte("rules:\n  KS101: off\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t)
+	s.initialize(nil)
+	uri := fileURI(t, manifest)
+	s.open(uri, "yaml", readTestdata(t, "deployment.yaml"))
+	if count(s.diagnosticsFor(uri), "KS101") != 0 {
+		t.Fatal(".hardline.yaml not applied")
+	}
+	// An edit on disk, announced by the client's file watcher.
+	if err := os.WriteFile(config, []byte("rules:\n  KS108: off\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": fileURI(t, config), "type": 2}}})
+	p, ok := s.nextDiagnostics(uri, 10*time.Second)
+	if !ok || count(p.Diagnostics, "KS101") != 1 || count(p.Diagnostics, "KS108") != 0 {
+		t.Fatalf("config change not applied: %+v", p)
+	}
+	// A broken config is reported on the config file, at the bad key.
+	if err := os.WriteFile(config, []byte("rules:\n  KS999: off\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": fileURI(t, config), "type": 2}}})
+	cp, ok := s.nextDiagnostics(fileURI(t, config), 10*time.Second)
+	if !ok || len(cp.Diagnostics) != 1 || cp.Diagnostics[0].Range.Start != (lspPos{1, 2}) {
+		t.Fatalf("config error diagnostics: %+v", cp)
+	}
+	// The open config file is checked as it is typed.
+	s.open(fileURI(t, config), "yaml", "profile: strictest\n")
+	cp, ok = s.nextDiagnostics(fileURI(t, config), 10*time.Second)
+	if !ok || len(cp.Diagnostics) != 1 || !strings.Contains(cp.Diagnostics[0].Message, "strictest") {
+		t.Fatalf("open config diagnostics: %+v", cp)
+	}
+}
+
+func TestBurstOfChangesPublishesOnce(t *testing.T) {
+	s := start(t)
+	s.initialize(nil)
+	uri := fileURI(t, "../testdata/lsp/deployment.yaml")
+	s.open(uri, "yaml", readTestdata(t, "deployment.yaml"))
+	s.diagnosticsFor(uri)
+	// Type 50 characters into the leading comment, one per didChange.
+	for i := 0; i < 50; i++ {
+		s.edit(uri, []lspEdit{{Range: lspRange{lspPos{0, 2 + i}, lspPos{0, 2 + i}}, NewText: "x"}})
+	}
+	var got []int32
+	for {
+		p, ok := s.nextDiagnostics(uri, time.Second)
+		if !ok {
+			break
+		}
+		got = append(got, *p.Version)
+	}
+	if diff := cmp.Diff([]int32{51}, got); diff != "" {
+		t.Errorf("published versions (-want +got):\n%s", diff)
+	}
+	if !strings.HasPrefix(s.text(uri), "# "+strings.Repeat("x", 50)+"Opened") {
+		t.Errorf("client text drifted: %q", s.text(uri)[:60])
+	}
+}
+
+func TestOtherYAMLCostsNothing(t *testing.T) {
+	s := start(t)
+	s.initialize(nil)
+	uri := fileURI(t, "../testdata/lsp/compose.yaml")
+	s.open(uri, "yaml", readTestdata(t, "compose.yaml"))
+	if p, ok := s.nextDiagnostics(uri, 500*time.Millisecond); ok {
+		t.Errorf("diagnostics for a compose file: %+v", p)
+	}
+	// Typing a manifest into it makes it one.
+	s.edit(uri, []lspEdit{{Range: lspRange{lspPos{0, 0}, lspPos{0, 0}}, NewText: "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, image: x:1, securityContext: {privileged: true}}\n---\n"}})
+	if count(s.diagnosticsFor(uri), "KS101") != 1 {
+		t.Error("no KS101 once the file holds a Pod")
+	}
+}
+
+func TestRobustness(t *testing.T) {
+	s := start(t, "HARDLINE_LSP_PANIC_ON=textDocument/hover")
+	// Before initialize, requests are refused.
+	if m := s.call("textDocument/hover", map[string]any{}); m.Error == nil || m.Error.Code != codeServerNotInitialized {
+		t.Errorf("request before initialize: %+v", m.Error)
+	}
+	s.initialize(nil)
+	uri := fileURI(t, "../testdata/lsp/deployment.yaml")
+	s.open(uri, "yaml", readTestdata(t, "deployment.yaml"))
+	diags := s.diagnosticsFor(uri)
+
+	// A panicking handler answers an error, and the server goes on.
+	m := s.call("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": uri}, "position": lspPos{15, 60}})
+	if m.Error == nil || m.Error.Code != codeInternalError {
+		t.Errorf("panicking hover: %+v", m)
+	}
+	if len(s.codeActions(uri, find(t, diags, "KS101"))) == 0 {
+		t.Error("no code actions after a panic")
+	}
+	if !strings.Contains(s.waitFor(t, "window/logMessage").Method, "logMessage") {
+		t.Error("the panic was not logged to the client")
+	}
+
+	if m := s.call("textDocument/unknownThing", map[string]any{}); m.Error == nil || m.Error.Code != codeMethodNotFound {
+		t.Errorf("unknown method: %+v", m.Error)
+	}
+	if m := s.call("textDocument/codeAction", "not params"); m.Error == nil || m.Error.Code != codeInvalidParams {
+		t.Errorf("invalid params: %+v", m.Error)
+	}
+	s.sendRaw([]byte(`{"jsonrpc": "2.0", "id": 99, "method": `))
+	if m := s.waitResponse(t, "null"); m.Error == nil || m.Error.Code != codeParseError {
+		t.Errorf("broken JSON: %+v", m)
+	}
+	// Changes to unknown documents, stale versions, ranges past the end.
+	s.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": "file:///nowhere.yaml", "version": 3},
+		"contentChanges": []any{map[string]any{"text": "x"}}})
+	s.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": 1},
+		"contentChanges": []any{map[string]any{"range": lspRange{lspPos{900, 5}, lspPos{901, 0}}, "text": "# end\n"}}})
+	s.notify("$/cancelRequest", map[string]any{"id": 12345})
+	p, ok := s.nextDiagnostics(uri, 10*time.Second)
+	if !ok || len(p.Diagnostics) != len(diags) {
+		t.Fatalf("after hostile changes: %+v", p)
+	}
+	s.request("shutdown", nil, nil)
+	s.notify("exit", nil)
+	if err := s.cmd.Wait(); err != nil {
+		t.Errorf("exit after shutdown: %v (stderr: %s)", err, s.stderr)
+	}
+	if !strings.Contains(s.stderr.String(), "panic in textDocument/hover") {
+		t.Errorf("the panic is not in the log: %s", s.stderr)
+	}
+}
+
+// waitResponse waits for a response with the given raw id ("null" for
+// errors about messages that could not be read).
+func (c *testClient) waitResponse(t *testing.T, id string) *message {
+	ch := make(chan *message, 1)
+	c.mu.Lock()
+	c.waiting[0] = ch // the reader files id null under 0
+	c.mu.Unlock()
+	select {
+	case m := <-ch:
+		return m
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no response with id %s", id)
+		return nil
+	}
+}
+
+func TestAnalysisPanicKeepsServing(t *testing.T) {
+	s := start(t, "HARDLINE_LSP_PANIC_ON=analysis")
+	s.initialize(nil)
+	uri := fileURI(t, "../testdata/lsp/deployment.yaml")
+	s.open(uri, "yaml", readTestdata(t, "deployment.yaml"))
+	s.waitFor(t, "window/logMessage")
+	// Requests still work: they analyze on demand.
+	var lenses []any
+	s.request("textDocument/codeLens", map[string]any{"textDocument": map[string]any{"uri": uri}}, &lenses)
+	if len(lenses) != 2 {
+		t.Errorf("%d lenses after an analysis panic", len(lenses))
+	}
+}

@@ -1,0 +1,227 @@
+package lsp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/rules"
+)
+
+var engine = analyzer.NewEngine(rules.All())
+
+// inProcess runs a server on pipes, for tests that need the race
+// detector's eyes on the server or exact control over timing.
+func inProcess(t testing.TB, debounce time.Duration) (*testClient, <-chan int) {
+	clientR, serverW := io.Pipe()
+	serverR, clientW := io.Pipe()
+	srv := New(Options{Engine: engine, Version: "test", Debounce: debounce})
+	done := make(chan int, 1)
+	go func() {
+		done <- srv.Run(serverR, serverW)
+		serverW.Close()
+	}()
+	return newTestClient(t, clientW, clientR), done
+}
+
+func exitCode(t *testing.T, done <-chan int) int {
+	select {
+	case code := <-done:
+		return code
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server did not stop")
+		return -1
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	c, done := inProcess(t, 0)
+	c.initialize(nil)
+	c.request("shutdown", nil, nil)
+	if m := c.call("textDocument/hover", map[string]any{}); m.Error == nil || m.Error.Code != codeInvalidRequest {
+		t.Errorf("request after shutdown: %+v", m.Error)
+	}
+	c.notify("exit", nil)
+	if code := exitCode(t, done); code != 0 {
+		t.Errorf("exit after shutdown = %d, want 0", code)
+	}
+
+	c, done = inProcess(t, 0)
+	c.initialize(nil)
+	c.notify("exit", nil)
+	if code := exitCode(t, done); code != 1 {
+		t.Errorf("exit without shutdown = %d, want 1", code)
+	}
+
+	c, done = inProcess(t, 0)
+	c.initialize(nil)
+	c.w.Close() // the editor went away
+	if code := exitCode(t, done); code != 0 {
+		t.Errorf("disconnect = %d, want 0", code)
+	}
+}
+
+func TestCancelledRequestAnswersRequestCancelled(t *testing.T) {
+	var out bytes.Buffer
+	s := New(Options{Engine: engine})
+	s.conn = newConn(strings.NewReader(""), &out)
+	s.request(context.Background(), json.RawMessage("1"), "initialize", json.RawMessage(`{"capabilities": {}}`))
+	out.Reset()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s.request(ctx, json.RawMessage("7"), "textDocument/codeLens", json.RawMessage(`{"textDocument": {"uri": "file:///x.yaml"}}`))
+	if !strings.Contains(out.String(), fmt.Sprintf(`"code":%d`, codeRequestCancelled)) || !strings.Contains(out.String(), `"id":7`) {
+		t.Errorf("response = %s", out.String())
+	}
+}
+
+// TestConcurrentRequestsWhileTyping runs requests on many goroutines while
+// the document changes under them, for the race detector.
+func TestConcurrentRequestsWhileTyping(t *testing.T) {
+	c, _ := inProcess(t, 5*time.Millisecond)
+	c.initialize(nil)
+	uri := "file:///tmp/concurrent/deployment.yaml"
+	c.open(uri, "yaml", readTestdata(t, "deployment.yaml"))
+	c.diagnosticsFor(uri)
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				for _, method := range []string{"textDocument/codeLens", "textDocument/codeAction", "textDocument/hover"} {
+					m := c.call(method, map[string]any{"textDocument": map[string]any{"uri": uri},
+						"range": lspRange{lspPos{13, 0}, lspPos{16, 0}}, "position": lspPos{15, 60},
+						"context": map[string]any{"diagnostics": []any{}}})
+					if m.Error != nil {
+						t.Errorf("%s: %v", method, m.Error)
+					}
+				}
+			}
+		}()
+	}
+	for i := 0; i < 30; i++ {
+		c.edit(uri, []lspEdit{{Range: lspRange{lspPos{0, 2}, lspPos{0, 2}}, NewText: "y"}})
+	}
+	wg.Wait()
+	if n := len(c.diagnosticsFor(uri)); n != 10 {
+		t.Errorf("%d diagnostics after typing into a comment, want 10", n)
+	}
+}
+
+// manifest2000 is a 2,000-line multi-document manifest: workloads with
+// findings alternating with hardened ones.
+func manifest2000(t testing.TB) string {
+	read := func(path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimRight(string(b), "\n") + "\n"
+	}
+	bad := read(filepath.Join("..", "testdata", "lsp", "deployment.yaml"))
+	good := read(filepath.Join("..", "testdata", "examples", "hardened.yaml"))
+	var b strings.Builder
+	b.WriteString("# typing here\n")
+	for i := 0; strings.Count(b.String(), "\n") < 2000; i++ {
+		doc := bad
+		if i%2 == 1 {
+			doc = good
+		}
+		fmt.Fprintf(&b, "---\n%s", strings.ReplaceAll(doc, "name: api\n", fmt.Sprintf("name: api-%d\n", i)))
+	}
+	return b.String()
+}
+
+// BenchmarkTyping replays typing into a 2,000-line manifest, one character
+// per didChange. p50/p99 are the server's own processing time per change
+// (apply the change, parse, analyze, encode and write the diagnostics;
+// the debounce excluded), as it reports it in $/logTrace; rtt-p50 is the
+// in-process client's round trip, which adds its decoding of ~500
+// diagnostics.
+func BenchmarkTyping(b *testing.B) {
+	c, _ := inProcess(b, 0)
+	c.initialize(nil)
+	c.notify("$/setTrace", map[string]any{"value": "messages"})
+	uri := "file:///tmp/bench/typing.yaml"
+	c.open(uri, "yaml", manifest2000(b))
+	c.serverTime(uri, 1)
+	server := make([]time.Duration, 0, b.N)
+	rtt := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		c.edit(uri, []lspEdit{{Range: lspRange{lspPos{0, 13 + i%50}, lspPos{0, 13 + i%50}}, NewText: "x"}})
+		server = append(server, c.serverTime(uri, c.version(uri)))
+		rtt = append(rtt, time.Since(t0))
+	}
+	b.StopTimer()
+	pct := func(ds []time.Duration, p int) float64 {
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		return float64(ds[len(ds)*p/100].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(server, 50), "p50-ms")
+	b.ReportMetric(pct(server, 99), "p99-ms")
+	b.ReportMetric(pct(rtt, 50), "rtt-p50-ms")
+}
+
+var traceTime = regexp.MustCompile(`version (\d+): \d+ diagnostics in ([0-9.]+) ms`)
+
+// serverTime waits for the server's trace of its analysis of a version.
+func (c *testClient) serverTime(uri string, version int32) time.Duration {
+	for m := range c.notes {
+		if m.Method != "$/logTrace" {
+			continue
+		}
+		var p struct{ Message string }
+		_ = json.Unmarshal(m.Params, &p)
+		sub := traceTime.FindStringSubmatch(p.Message)
+		if sub == nil || !strings.Contains(p.Message, uri) || sub[1] != fmt.Sprint(version) {
+			continue
+		}
+		ms, _ := strconv.ParseFloat(sub[2], 64)
+		return time.Duration(ms * float64(time.Millisecond))
+	}
+	c.t.Fatal("the server went away")
+	return 0
+}
+
+// BenchmarkOpenDocuments opens 50 such manifests in the real binary and
+// reports its resident memory once all are analyzed.
+func BenchmarkOpenDocuments(b *testing.B) {
+	text := manifest2000(b)
+	for i := 0; i < b.N; i++ {
+		s := start(b)
+		s.initialize(nil)
+		for d := 0; d < 50; d++ {
+			uri := fmt.Sprintf("file:///tmp/bench/doc%d.yaml", d)
+			s.open(uri, "yaml", text)
+			s.diagnosticsFor(uri)
+		}
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+		if err != nil {
+			b.Skip("no /proc:", err)
+		}
+		for _, line := range strings.Split(string(status), "\n") {
+			var kb float64
+			if _, err := fmt.Sscanf(line, "VmHWM: %f kB", &kb); err == nil {
+				b.ReportMetric(kb/1024, "peak-rss-MB")
+			}
+			if _, err := fmt.Sscanf(line, "VmRSS: %f kB", &kb); err == nil {
+				b.ReportMetric(kb/1024, "rss-MB")
+			}
+		}
+	}
+}
