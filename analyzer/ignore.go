@@ -33,14 +33,28 @@ func (e *Engine) IgnoreFix(doc *Document, cfg *Config, f *Finding) (fixes.Fix, b
 	default:
 		return fixes.Fix{}, false
 	}
-	next, err := fixes.Apply(doc.Text, []fixes.TextEdit{edit})
+	// Verify in the YAML document that holds the finding (the whole file
+	// for a Dockerfile), as fixes are: one small re-parse.
+	start, end := 0, len(doc.Text)
+	if o := doc.objectAt(f.Start); o != nil {
+		start, end = o.DocStart, o.DocEnd
+	}
+	shifted := fixes.TextEdit{Start: edit.Start - start, End: edit.End - start, NewText: edit.NewText}
+	next, err := fixes.Apply(doc.Text[start:end], []fixes.TextEdit{shifted})
 	if err != nil {
 		return fixes.Fix{}, false
 	}
 	after := Parse(doc.Path, next, ParseOptions{Language: doc.Language})
-	if syntaxProblems(after) > syntaxProblems(doc) {
+	syntax := 0
+	for _, p := range doc.Problems {
+		if p.Kind == SyntaxProblem && p.Start >= start && p.Start < end {
+			syntax++
+		}
+	}
+	if syntaxProblems(after) > syntax {
 		return fixes.Fix{}, false
 	}
+	movedLine -= doc.Lines.Line(start) - 1
 	for _, g := range e.Run(after, cfg) {
 		if g.Rule == f.Rule && g.Object == f.Object && g.Container == f.Container && after.Lines.Line(g.Start) == movedLine {
 			return fixes.Fix{}, false
@@ -75,10 +89,10 @@ func trailingIgnore(doc *Document, line int, code string) fixes.TextEdit {
 	return fixes.TextEdit{Start: at, End: end, NewText: "  # hardline:ignore " + code}
 }
 
-// objectAt is the object whose span holds off.
+// objectAt is the object whose YAML document holds off.
 func (d *Document) objectAt(off int) *Object {
 	for _, o := range d.Objects {
-		if o.Start <= off && off < o.End {
+		if o.DocStart <= off && off < o.DocEnd {
 			return o
 		}
 	}

@@ -44,3 +44,32 @@ func TestUnified(t *testing.T) {
 		t.Error("equal texts gave a diff")
 	}
 }
+
+func TestMinimal(t *testing.T) {
+	tests := []struct {
+		name, old, new string
+		want           TextEdit
+	}{
+		{"insert", "a: 1\nb: 2\n", "a: 1\nx: 0\nb: 2\n", TextEdit{Start: 5, End: 5, NewText: "x: 0\n"}},
+		{"replace a word", "privileged: true\n", "privileged: false\n", TextEdit{Start: 12, End: 15, NewText: "fals"}},
+		{"equal", "same", "same", TextEdit{Start: 4, End: 4}},
+		// "é" (c3 a9) and "è" (c3 a8) share their first byte: the edit
+		// starts at the character, not inside it.
+		{"no split UTF-8", "café\n", "cafè\n", TextEdit{Start: 3, End: 5, NewText: "è"}},
+		// Inserting a line before another in a CRLF file: the common
+		// prefix ends between \r and \n; the edit must not start there.
+		{"no split CRLF", "a\r\nb\r\n", "a\r\nx\r\nb\r\n", TextEdit{Start: 3, End: 3, NewText: "x\r\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Minimal([]byte(tt.old), []byte(tt.new))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			out, err := Apply([]byte(tt.old), []TextEdit{got})
+			if err != nil || string(out) != tt.new {
+				t.Errorf("applying gives %q, %v", out, err)
+			}
+		})
+	}
+}

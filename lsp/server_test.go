@@ -225,3 +225,26 @@ func BenchmarkOpenDocuments(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCodeAction asks for the actions of one container's findings
+// (four quick fixes, verified, and their ignore actions) in the
+// 2,000-line manifest, as a lightbulb does when the cursor lands there.
+func BenchmarkCodeAction(b *testing.B) {
+	c, _ := inProcess(b, 0)
+	c.initialize(nil)
+	uri := "file:///tmp/bench/actions.yaml"
+	c.open(uri, "yaml", manifest2000(b))
+	diags := c.diagnosticsFor(uri)
+	d := diags[len(diags)/2]
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var actions []codeAction
+		c.request("textDocument/codeAction", map[string]any{
+			"textDocument": map[string]any{"uri": uri}, "range": d.Range,
+			"context": map[string]any{"diagnostics": []any{}, "only": []string{"quickfix"}},
+		}, &actions)
+		if len(actions) == 0 {
+			b.Fatal("no actions")
+		}
+	}
+}
