@@ -32,3 +32,8 @@ start=$(date +%s%N)
 for _ in $(seq 20); do "$bin" lint "$small" >/dev/null || true; done
 end=$(date +%s%N)
 awk -v ns=$((end - start)) 'BEGIN {printf "one small file: %.1f ms wall (mean of 20 runs)\n", ns/20/1e6}'
+
+# The language server: typing latency into a 2,000-line manifest (server-side
+# p50/p99), code action latency, and RSS with 50 such documents open.
+go test ./lsp -run '^$' -bench 'Typing|CodeAction' -benchtime 300x | grep Benchmark
+go test ./lsp -run '^$' -bench OpenDocuments -benchtime 1x | grep Benchmark
