@@ -150,13 +150,18 @@ func isMarker(line []byte, m string) bool {
 
 func (d *Document) decodeChunk(start, end int, cache *ParseCache) {
 	lineOffset := d.Lines.Line(start) - 1
-	key := chunkKey{string(d.Text[start:end]), lineOffset}
-	roots, ok := cache.get(key)
-	if !ok {
-		problems := len(d.Problems)
+	var roots []*yaml.Node
+	if cache == nil {
 		roots = d.decode(start, end, lineOffset)
-		if len(d.Problems) == problems {
-			cache.put(key, roots)
+	} else {
+		key := chunkKey{string(d.Text[start:end]), lineOffset}
+		var ok bool
+		if roots, ok = cache.get(key); !ok {
+			problems := len(d.Problems)
+			roots = d.decode(start, end, lineOffset)
+			if len(d.Problems) == problems {
+				cache.put(key, roots)
+			}
 		}
 	}
 	for _, n := range roots {

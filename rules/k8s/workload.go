@@ -66,6 +66,16 @@ type Container struct {
 	List            string
 	Node            *yaml.Node
 	SecurityContext *yaml.Node
+	// span caches the container's span, the scope of its findings (most
+	// containers with findings have several).
+	spanStart, spanEnd int
+}
+
+func (c *Container) span(d *analyzer.Document) (int, int) {
+	if c.spanEnd == 0 {
+		c.spanStart, c.spanEnd = d.Span(c.Node)
+	}
+	return c.spanStart, c.spanEnd
 }
 
 type workloadsKey struct{}
@@ -249,7 +259,7 @@ func reportFixable(p *analyzer.Pass, w *Workload, c *Container, at *analyzer.Fie
 		ScopeStart: w.Object.Start, ScopeEnd: w.Object.End}
 	if c != nil {
 		f.Container = c.Name
-		f.ScopeStart, f.ScopeEnd = p.Doc.Span(c.Node)
+		f.ScopeStart, f.ScopeEnd = c.span(p.Doc)
 	}
 	p.Report(f)
 }
