@@ -244,7 +244,7 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 		doc := analyzer.Parse(name, text, opts)
 		findings := engine.Run(doc, cfg)
 		if withFixes {
-			engine.AttachFixes(doc, findings)
+			engine.AttachFixes(doc, cfg, findings)
 		}
 		results = append(results, analyzer.FileResult{Path: name, Lines: doc.Lines, Findings: findings})
 	}

@@ -53,7 +53,7 @@ func (e *Engine) Run(doc *Document, cfg *Config) []Finding {
 			review = append(review, r)
 			continue
 		}
-		runRule(&Pass{Rule: r, Doc: doc, memo: memo, out: &out})
+		runRule(&Pass{Rule: r, Doc: doc, Config: cfg, memo: memo, out: &out})
 	}
 	sups := e.suppressions(doc)
 	for _, s := range sups {
@@ -65,7 +65,7 @@ func (e *Engine) Run(doc *Document, cfg *Config) []Finding {
 	if len(review) > 0 {
 		var late []Finding
 		for _, r := range review {
-			runRule(&Pass{Rule: r, Doc: doc, memo: memo, out: &late, sups: sups})
+			runRule(&Pass{Rule: r, Doc: doc, Config: cfg, memo: memo, out: &late, sups: sups})
 		}
 		out = append(out, e.filter(doc, cfg, late, sups, false)...)
 	}

@@ -121,7 +121,7 @@ func (e *Engine) lintFile(path string, cfg *Config, patches *patchIndex, withFix
 	doc := Parse(path, text, parseOptionsFor(path, patches))
 	findings := e.Run(doc, cfg)
 	if withFixes {
-		e.AttachFixes(doc, findings)
+		e.AttachFixes(doc, cfg, findings)
 	}
 	// Results outlive the document; fix closures would keep it alive.
 	for i := range findings {

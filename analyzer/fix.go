@@ -27,19 +27,19 @@ func (d *Document) DockerfileEditor() *fixes.Dockerfile {
 // text, the result parses without a new syntax error, the finding is gone
 // and no other finding appeared. A fix that fails is dropped: it is a bug
 // in the rule's fix, and no user should be offered it.
-func (e *Engine) Fixes(doc *Document, f *Finding) []fixes.Fix {
-	return e.verifyAll(doc, []*Finding{f})[0]
+func (e *Engine) Fixes(doc *Document, cfg *Config, f *Finding) []fixes.Fix {
+	return e.verifyAll(doc, cfg, []*Finding{f})[0]
 }
 
 // AttachFixes computes every finding's verified fixes, for outputs that
 // carry them; the closures that computed them are dropped so results do
 // not keep the parse tree alive.
-func (e *Engine) AttachFixes(doc *Document, findings []Finding) {
+func (e *Engine) AttachFixes(doc *Document, cfg *Config, findings []Finding) {
 	ptrs := make([]*Finding, len(findings))
 	for i := range findings {
 		ptrs[i] = &findings[i]
 	}
-	for i, fs := range e.verifyAll(doc, ptrs) {
+	for i, fs := range e.verifyAll(doc, cfg, ptrs) {
 		findings[i].Fixes = fs
 		findings[i].Fix = nil
 	}
@@ -62,8 +62,12 @@ type candidate struct {
 // overlap are applied together and checked with one parse; a group that
 // fails is checked fix by fix. Equal edits (one pod-level setting offered
 // for each container) are verified once.
-func (e *Engine) verifyAll(doc *Document, findings []*Finding) [][]fixes.Fix {
-	v := &verifier{e: e, doc: doc, before: map[int]map[identity]int{}}
+func (e *Engine) verifyAll(doc *Document, cfg *Config, findings []*Finding) [][]fixes.Fix {
+	if cfg == nil {
+		def := DefaultConfig()
+		cfg = &def
+	}
+	v := &verifier{e: e, doc: doc, cfg: cfg, before: map[int]map[identity]int{}}
 	var cands []*candidate
 	for _, f := range findings {
 		if f.Fix == nil {
@@ -146,6 +150,7 @@ func allOf(m map[string][]*candidate) []*candidate {
 type verifier struct {
 	e   *Engine
 	doc *Document
+	cfg *Config
 	// before holds the identities found in each span of the original, by
 	// span start; all is the analysis of the whole original they come from.
 	before map[int]map[identity]int
@@ -193,7 +198,7 @@ func (v *verifier) check(start, end int, edits []fixes.TextEdit, cands []*candid
 		}
 	}
 	for _, c := range cands {
-		target := identity{c.finding.Rule, c.finding.Object, c.finding.Container}
+		target := identityOf(c.finding)
 		if now[target] >= was[target] {
 			return false
 		}
@@ -209,13 +214,21 @@ type identity struct {
 	container string
 }
 
+// identityOf leaves out the object's apiVersion: a migration to a newer
+// API changes it, and the object's other findings are still the same ones.
+func identityOf(f *Finding) identity {
+	obj := f.Object
+	obj.APIVersion = ""
+	return identity{f.Rule, obj, f.Container}
+}
+
 // syntaxIdentity counts a document's syntax problems among its identities.
 var syntaxIdentity = identity{container: "\x00syntax"}
 
 // identities runs every analysis rule of the document's language and
 // counts findings by identity.
 func (v *verifier) identities(doc *Document) map[identity]int {
-	return count(v.e.analyze(doc), syntaxProblems(doc), 0, len(doc.Text))
+	return count(v.e.analyze(doc, v.cfg), syntaxProblems(doc), 0, len(doc.Text))
 }
 
 // original is identities for a span of the original document, taken from
@@ -225,7 +238,7 @@ func (v *verifier) original(start, end int) map[identity]int {
 		return ids
 	}
 	if v.all == nil {
-		v.all = v.e.analyze(v.doc)
+		v.all = v.e.analyze(v.doc, v.cfg)
 	}
 	syntax := 0
 	for _, p := range v.doc.Problems {
@@ -238,13 +251,14 @@ func (v *verifier) original(start, end int) map[identity]int {
 	return ids
 }
 
-// analyze runs every analysis rule of the document's language, unfiltered.
-func (e *Engine) analyze(doc *Document) []Finding {
+// analyze runs every analysis rule of the document's language, whatever
+// the profile, unfiltered; cfg gives the settings rules read.
+func (e *Engine) analyze(doc *Document, cfg *Config) []Finding {
 	var out []Finding
 	memo := map[any]any{}
 	for _, r := range e.rules {
 		if r.Phase == AnalyzePhase && (r.Language == "" || r.Language == doc.Language) {
-			runRule(&Pass{Rule: r, Doc: doc, memo: memo, out: &out})
+			runRule(&Pass{Rule: r, Doc: doc, Config: cfg, memo: memo, out: &out})
 		}
 	}
 	return out
@@ -255,7 +269,7 @@ func count(findings []Finding, syntax, start, end int) map[identity]int {
 	ids := map[identity]int{syntaxIdentity: syntax}
 	for _, g := range findings {
 		if g.Start >= start && g.Start < end {
-			ids[identity{g.Rule, g.Object, g.Container}]++
+			ids[identityOf(&g)]++
 		}
 	}
 	return ids
@@ -332,7 +346,7 @@ func (e *Engine) fixText(path string, text []byte, opts ParseOptions, cfg *Confi
 			}
 			findings = in
 		}
-		e.AttachFixes(doc, findings)
+		e.AttachFixes(doc, cfg, findings)
 		for _, f := range findings {
 			fs := f.Fixes
 			if len(fs) == 0 || !accept(&f, fs[0]) || fixes.Overlap(chosen, fs[0].Edits) {

@@ -37,7 +37,7 @@ func TestFixVerificationDropsBadFixes(t *testing.T) {
 	if len(findings) != 1 {
 		t.Fatalf("findings: %v", findings)
 	}
-	got := e.Fixes(doc, &findings[0])
+	got := e.Fixes(doc, nil, &findings[0])
 	if len(got) != 1 || got[0].Title != "turn it off" {
 		t.Fatalf("verified fixes = %+v, want only the one that works", got)
 	}

@@ -176,9 +176,12 @@ type Finding struct {
 type Pass struct {
 	Rule *Rule
 	Doc  *Document
-	memo map[any]any
-	out  *[]Finding
-	sups []*Suppression
+	// Config is the configuration the document is analyzed under (never
+	// nil); rules read settings such as the target Kubernetes version.
+	Config *Config
+	memo   map[any]any
+	out    *[]Finding
+	sups   []*Suppression
 }
 
 // Suppressions lists the document's suppressions with their use, for

@@ -339,6 +339,26 @@ func (y *YAML) InsertField(m *yaml.Node, key string, v Value) (TextEdit, error) 
 	return TextEdit{Start: pos, End: pos, NewText: y.nl + spaces(ind) + field}, nil
 }
 
+// ReplaceField replaces the field key of mapping m, key and value, with
+// newKey: v, where it stands and in m's style; comments around it stay.
+func (y *YAML) ReplaceField(m *yaml.Node, key, newKey string, v Value) (TextEdit, error) {
+	if err := y.check(m); err != nil {
+		return TextEdit{}, err
+	}
+	k, val := field(m, key)
+	if k == nil {
+		return TextEdit{}, ErrShape
+	}
+	if err := y.check(val); err != nil {
+		return TextEdit{}, err
+	}
+	start, end := y.loc.NodeStart(k), y.loc.NodeEnd(val)
+	if m.Style&yaml.FlowStyle != 0 || y.json {
+		return TextEdit{Start: start, End: end, NewText: y.key(newKey) + ": " + y.flow(v, y.quote)}, nil
+	}
+	return TextEdit{Start: start, End: end, NewText: y.block(y.key(newKey), v, k.Column-1)}, nil
+}
+
 // afterLastSimpleField is the end of the line of the mapping's last field
 // whose value fits on the key's line (a scalar or a flow collection): new
 // keys join the simple settings instead of trailing a long nested block,
@@ -523,8 +543,11 @@ func (y *YAML) Remove(m *yaml.Node, path []string) (TextEdit, error) {
 		owner, ownerKey, cur = cur, key, val
 	}
 	k, v := field(cur, path[len(path)-1])
-	if k == nil || cur.Style&yaml.FlowStyle != 0 {
+	if k == nil {
 		return TextEdit{}, ErrShape
+	}
+	if cur.Style&yaml.FlowStyle != 0 {
+		return y.removeFlow(cur, k, v)
 	}
 	if len(cur.Content) == 2 {
 		if owner == nil || owner.Style&yaml.FlowStyle != 0 {
@@ -549,6 +572,30 @@ func (y *YAML) Remove(m *yaml.Node, path []string) (TextEdit, error) {
 		return TextEdit{}, ErrShape // the comments would go with the lines
 	}
 	return TextEdit{Start: ls, End: end}, nil
+}
+
+// removeFlow deletes "key: value" from a flow mapping with the comma
+// that separated it from its neighbour: the next field's, or for the last
+// field the previous one's.
+func (y *YAML) removeFlow(m, k, v *yaml.Node) (TextEdit, error) {
+	if len(m.Content) == 2 {
+		return TextEdit{Start: y.loc.NodeStart(m), End: y.loc.NodeEnd(m), NewText: "{}"}, nil
+	}
+	start, end := y.loc.NodeStart(k), y.loc.NodeEnd(v)
+	for i := 0; i < len(m.Content); i += 2 {
+		if m.Content[i] != k {
+			continue
+		}
+		if i+2 < len(m.Content) {
+			end = y.loc.NodeStart(m.Content[i+2])
+		} else {
+			start = y.loc.NodeEnd(m.Content[i-1])
+		}
+	}
+	if bytes.IndexByte(y.text[start:end], '#') >= 0 {
+		return TextEdit{}, ErrShape // a comment would go with it
+	}
+	return TextEdit{Start: start, End: end}, nil
 }
 
 // hasCommentLine tells whether text has a line that is only a comment.

@@ -185,7 +185,7 @@ func (s *Server) codeAction(ctx *glsp.Context, p *protocol.CodeActionParams) (an
 			}
 			f := &a.findings[i]
 			diag := diagnostic(lines, f, a.version, a.cfg.DocsURL)
-			for j, fix := range s.engine.Fixes(a.doc, f) {
+			for j, fix := range s.engine.Fixes(a.doc, a.cfg, f) {
 				actions = append(actions, protocol.CodeAction{
 					Title: fixTitle(fix), Kind: ptr(protocol.CodeActionKindQuickFix),
 					Diagnostics: []protocol.Diagnostic{diag},

@@ -101,7 +101,7 @@ func BenchmarkFixes2000Lines(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		doc := analyzer.Parse("m.yaml", text, analyzer.ParseOptions{})
 		findings := engine.Run(doc, &cfg)
-		engine.AttachFixes(doc, findings)
+		engine.AttachFixes(doc, &cfg, findings)
 		if len(findings[0].Fixes) == 0 {
 			b.Fatal("no fixes")
 		}

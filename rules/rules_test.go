@@ -42,7 +42,19 @@ func TestRuleFixtures(t *testing.T) {
 				t.Fatalf("%s needs a fail* and a pass* fixture in %s", r.Code, dir)
 			}
 			var got []string
-			for _, res := range engine.LintFiles(paths, func(string) (*analyzer.Config, error) { return &analyzer.Config{Profile: analyzer.All}, nil }, false) {
+			// A fixture folder may hold a .hardline.yaml (a target
+			// Kubernetes version, say); every rule runs either way.
+			configFor := func(string) (*analyzer.Config, error) {
+				cfg := analyzer.DefaultConfig()
+				if _, err := os.Stat(filepath.Join(dir, analyzer.ConfigFileName)); err == nil {
+					if cfg, err = analyzer.LoadConfig(filepath.Join(dir, analyzer.ConfigFileName), engine.Rules()); err != nil {
+						return nil, err
+					}
+				}
+				cfg.Profile = analyzer.All
+				return &cfg, nil
+			}
+			for _, res := range engine.LintFiles(paths, configFor, false) {
 				if res.Err != nil {
 					t.Fatal(res.Err)
 				}
