@@ -240,13 +240,7 @@ func (v *verifier) original(start, end int) map[identity]int {
 	if v.all == nil {
 		v.all = v.e.analyze(v.doc, v.cfg)
 	}
-	syntax := 0
-	for _, p := range v.doc.Problems {
-		if p.Kind == SyntaxProblem && p.Start >= start && p.Start < end {
-			syntax++
-		}
-	}
-	ids := count(v.all, syntax, start, end)
+	ids := count(v.all, syntaxProblemsIn(v.doc, start, end), start, end)
 	v.before[start] = ids
 	return ids
 }
@@ -288,10 +282,13 @@ func (v *verifier) objectOf(f *Finding) *Object {
 	return nil
 }
 
-func syntaxProblems(d *Document) int {
+func syntaxProblems(d *Document) int { return syntaxProblemsIn(d, 0, len(d.Text)+1) }
+
+// syntaxProblemsIn counts the syntax problems that start in [start, end).
+func syntaxProblemsIn(d *Document, start, end int) int {
 	n := 0
 	for _, p := range d.Problems {
-		if p.Kind == SyntaxProblem {
+		if p.Kind == SyntaxProblem && p.Start >= start && p.Start < end {
 			n++
 		}
 	}

@@ -45,13 +45,7 @@ func (e *Engine) IgnoreFix(doc *Document, cfg *Config, f *Finding) (fixes.Fix, b
 		return fixes.Fix{}, false
 	}
 	after := Parse(doc.Path, next, ParseOptions{Language: doc.Language})
-	syntax := 0
-	for _, p := range doc.Problems {
-		if p.Kind == SyntaxProblem && p.Start >= start && p.Start < end {
-			syntax++
-		}
-	}
-	if syntaxProblems(after) > syntax {
+	if syntaxProblems(after) > syntaxProblemsIn(doc, start, end) {
 		return fixes.Fix{}, false
 	}
 	movedLine -= doc.Lines.Line(start) - 1

@@ -35,6 +35,10 @@ type document struct {
 	text     []byte
 	timer    *time.Timer
 	analysis *analysis // of the current version, once analyzed
+	// config is the document's configuration, resolved once (finding its
+	// .hardline.yaml, applying the editor's settings) rather than per
+	// keystroke; cleared when either changes.
+	config *analyzer.Config
 
 	// publish serializes publishing so that a close's clearing is never
 	// followed by an older run's diagnostics; shown, guarded by it, says
@@ -59,7 +63,7 @@ type analysis struct {
 // only when it looks like a manifest, so that other YAML (CI files,
 // compose files) gets no diagnostics and costs nothing.
 func language(name, languageID string, text []byte) analyzer.Language {
-	if filepath.Base(name) == analyzer.ConfigFileName {
+	if isConfigFile(name) {
 		return analyzer.Unknown
 	}
 	lang := analyzer.LanguageOf(name)
@@ -289,8 +293,9 @@ func (s *Server) configChanged() {
 func (s *Server) reanalyzeAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.configGen++
 	for _, d := range s.docs {
-		d.analysis = nil
+		d.analysis, d.config = nil, nil
 		s.scheduleLocked(d, 0)
 	}
 }
@@ -369,10 +374,10 @@ func (s *Server) current(d *document, version int32) *analysis {
 		s.mu.Unlock()
 		return a
 	}
-	text, settings := d.text, s.settings
+	text := d.text
 	s.mu.Unlock()
 
-	a := s.analyze(d, version, text, settings)
+	a := s.analyze(d, version, text)
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -383,7 +388,7 @@ func (s *Server) current(d *document, version int32) *analysis {
 	return a
 }
 
-func (s *Server) analyze(d *document, version int32, text, settings []byte) *analysis {
+func (s *Server) analyze(d *document, version int32, text []byte) *analysis {
 	if isConfigFile(d.name) {
 		return s.analyzeConfig(d, version, text)
 	}
@@ -391,7 +396,7 @@ func (s *Server) analyze(d *document, version int32, text, settings []byte) *ana
 	if a.lang == analyzer.Unknown {
 		return a
 	}
-	a.cfg = s.configFor(d, settings)
+	a.cfg = s.documentConfig(d)
 	if d.path != "" && a.cfg.Excluded(d.path) {
 		return a
 	}
@@ -404,6 +409,24 @@ func (s *Server) analyze(d *document, version int32, text, settings []byte) *ana
 func (s *Server) analyzeConfig(d *document, version int32, text []byte) *analysis {
 	_, err := analyzer.ParseConfig(d.name, text, s.engine.Rules())
 	return &analysis{version: version, lang: analyzer.Unknown, configErr: err, lines: analyzer.NewLines(text)}
+}
+
+// documentConfig is d's cached configuration, resolved on first use. A
+// resolution that a settings or config change overtook is not kept.
+func (s *Server) documentConfig(d *document) *analyzer.Config {
+	s.mu.Lock()
+	cfg, gen, settings := d.config, s.configGen, s.settings
+	s.mu.Unlock()
+	if cfg != nil {
+		return cfg
+	}
+	cfg = s.configFor(d, settings)
+	s.mu.Lock()
+	if s.configGen == gen {
+		d.config = cfg
+	}
+	s.mu.Unlock()
+	return cfg
 }
 
 // configFor is the config of a document: its .hardline.yaml (or the

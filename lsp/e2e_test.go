@@ -50,7 +50,12 @@ type session struct {
 
 func start(t testing.TB, env ...string) *session {
 	t.Helper()
-	cmd := exec.Command(binary, "lsp")
+	return startArgs(t, []string{"lsp"}, env...)
+}
+
+func startArgs(t testing.TB, args []string, env ...string) *session {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
 	cmd.Env = append(os.Environ(), env...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -413,6 +418,14 @@ func TestConfigFileChanges(t *testing.T) {
 	if count(s.diagnosticsFor(uri), "KS101") != 0 {
 		t.Fatal(".hardline.yaml not applied")
 	}
+	// Saving the config in the editor is enough, without a file watcher.
+	if err := os.WriteFile(config, []byte("rules:\n  KS101: off\n  KS201: off\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.notify("textDocument/didSave", map[string]any{"textDocument": map[string]any{"uri": fileURI(t, config)}})
+	if p, ok := s.nextDiagnostics(uri, 10*time.Second); !ok || count(p.Diagnostics, "KS201") != 0 {
+		t.Fatalf("saved config not applied: %+v", p)
+	}
 	// An edit on disk, announced by the client's file watcher.
 	if err := os.WriteFile(config, []byte("rules:\n  KS108: off\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -499,8 +512,8 @@ func TestRobustness(t *testing.T) {
 	if len(s.codeActions(uri, find(t, diags, "KS101"))) == 0 {
 		t.Error("no code actions after a panic")
 	}
-	if !strings.Contains(s.waitFor(t, "window/logMessage").Method, "logMessage") {
-		t.Error("the panic was not logged to the client")
+	if m := s.waitFor(t, "window/logMessage"); !strings.Contains(string(m.Params), "panic in textDocument/hover") {
+		t.Errorf("logged to the client: %s", m.Params)
 	}
 
 	if m := s.call("textDocument/unknownThing", map[string]any{}); m.Error == nil || m.Error.Code != codeMethodNotFound {
@@ -560,5 +573,34 @@ func TestAnalysisPanicKeepsServing(t *testing.T) {
 	s.request("textDocument/codeLens", map[string]any{"textDocument": map[string]any{"uri": uri}}, &lenses)
 	if len(lenses) != 2 {
 		t.Errorf("%d lenses after an analysis panic", len(lenses))
+	}
+}
+
+// TestConfigFlag: `hardline lsp --config FILE` uses that file for every
+// document, whatever .hardline.yaml sits beside it.
+func TestConfigFlag(t *testing.T) {
+	config := filepath.Join(t.TempDir(), "ci.yaml")
+	if err := os.WriteFile(config, []byte("profile: baseline\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startArgs(t, []string{"lsp", "--config", config})
+	s.initialize(nil)
+	uri := fileURI(t, "../testdata/lsp/deployment.yaml")
+	s.open(uri, "yaml", readTestdata(t, "deployment.yaml"))
+	diags := s.diagnosticsFor(uri)
+	if count(diags, "KS201") != 0 || count(diags, "KS101") != 1 {
+		t.Errorf("--config not applied:\n%s", summary(diags))
+	}
+}
+
+// TestTrace: with trace on, each analysis is reported in $/logTrace.
+func TestTrace(t *testing.T) {
+	s := start(t)
+	s.initialize(nil)
+	s.notify("$/setTrace", map[string]any{"value": "messages"})
+	uri := fileURI(t, "../testdata/lsp/Dockerfile")
+	s.open(uri, "dockerfile", readTestdata(t, "Dockerfile"))
+	if d := s.serverTime(uri, 1); d <= 0 {
+		t.Errorf("trace reported %v", d)
 	}
 }

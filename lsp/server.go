@@ -65,12 +65,11 @@ type Server struct {
 	shutdown    bool
 	docs        map[string]*document
 	settings    []byte // the editor's settings as JSON, already validated
+	configGen   int    // bumped whenever documents' configs are cleared
 	trace       protocol316.TraceValue
 	caps        clientCaps
 	cancels     map[string]context.CancelFunc
 	configDiags map[string]bool // config files whose errors are published
-
-	requests sync.WaitGroup
 }
 
 // clientCaps are the client capabilities the server acts on.
@@ -154,11 +153,9 @@ func (s *Server) Run(r io.Reader, w io.Writer) int {
 		case !isRequest:
 			s.notification(m.Method, m.Params)
 		case m.Method == "initialize" || m.Method == "shutdown":
-			// In order: nothing may run before initialize is answered,
-			// and shutdown must see every earlier message handled.
-			if m.Method == "shutdown" {
-				s.requests.Wait()
-			}
+			// In order: nothing may run before initialize is answered.
+			// Shutdown does not wait for running requests: one may be
+			// waiting for the client's answer, which this loop reads.
 			s.request(context.Background(), m.ID, m.Method, m.Params)
 		default:
 			ctx, cancel := context.WithCancel(context.Background())
@@ -166,9 +163,7 @@ func (s *Server) Run(r io.Reader, w io.Writer) int {
 			s.mu.Lock()
 			s.cancels[key] = cancel
 			s.mu.Unlock()
-			s.requests.Add(1)
 			go func() {
-				defer s.requests.Done()
 				defer func() {
 					s.mu.Lock()
 					delete(s.cancels, key)

@@ -203,8 +203,7 @@ func checkAPIs(p *analyzer.Pass, want apiStatus) {
 		if r, ok := c.replacementAt(target); ok {
 			msg += ": use " + r.apiVersion
 			if r.migrate != nil {
-				o, m, v := o, r.migrate, r.apiVersion
-				fix = func() []fixes.Fix { return m(p, o, v) }
+				fix = func() []fixes.Fix { return r.migrate(p, o, r.apiVersion) }
 			}
 		} else if c.advice != "" {
 			msg += ": " + c.advice

@@ -64,7 +64,6 @@ var _ = register(&analyzer.Rule{
 					ScopeStart: w.Object.Start, ScopeEnd: w.Object.End,
 					Message: fmt.Sprintf("annotation %s is deprecated: set %s in %s", key, field, where)}
 				if profile, ok := profileOf(analyzer.Str(a.Value)); ok && (container == "" || c != nil) {
-					w, a, annotations, c := w, a, annotations, c
 					f.Fix = func() []fixes.Fix { return annotationFix(p, w, c, annotations, a, field, profile) }
 				}
 				p.Report(f)
