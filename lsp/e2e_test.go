@@ -522,8 +522,7 @@ func TestRobustness(t *testing.T) {
 	if m := s.call("textDocument/codeAction", "not params"); m.Error == nil || m.Error.Code != codeInvalidParams {
 		t.Errorf("invalid params: %+v", m.Error)
 	}
-	s.sendRaw([]byte(`{"jsonrpc": "2.0", "id": 99, "method": `))
-	if m := s.waitResponse(t, "null"); m.Error == nil || m.Error.Code != codeParseError {
+	if m := s.sendUnreadable(t, []byte(`{"jsonrpc": "2.0", "id": 99, "method": `)); m.Error == nil || m.Error.Code != codeParseError {
 		t.Errorf("broken JSON: %+v", m)
 	}
 	// Changes to unknown documents, stale versions, ranges past the end.
@@ -546,18 +545,20 @@ func TestRobustness(t *testing.T) {
 	}
 }
 
-// waitResponse waits for a response with the given raw id ("null" for
-// errors about messages that could not be read).
-func (c *testClient) waitResponse(t *testing.T, id string) *message {
+// sendUnreadable sends a body the server cannot read and returns its
+// error response, whose id is null (the reader files it under 0). The
+// wait is registered before sending, so a fast answer is not missed.
+func (c *testClient) sendUnreadable(t *testing.T, body []byte) *message {
 	ch := make(chan *message, 1)
 	c.mu.Lock()
-	c.waiting[0] = ch // the reader files id null under 0
+	c.waiting[0] = ch
 	c.mu.Unlock()
+	c.sendRaw(body)
 	select {
 	case m := <-ch:
 		return m
 	case <-time.After(10 * time.Second):
-		t.Fatalf("no response with id %s", id)
+		t.Fatal("no response to an unreadable message")
 		return nil
 	}
 }
