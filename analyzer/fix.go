@@ -3,6 +3,10 @@ package analyzer
 import (
 	"bytes"
 	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
 
 	"hardline.dev/hardline/fixes"
 )
@@ -86,12 +90,11 @@ func (e *Engine) verifyAll(doc *Document, cfg *Config, findings []*Finding) [][]
 		members    map[string][]*candidate
 	}
 	var batches []*batch
+	bySpan := map[[2]int][]*batch{}
 	for _, c := range cands {
 		placed := false
-		for _, b := range batches {
-			if b.start != c.start || b.end != c.end {
-				continue
-			}
+		span := [2]int{c.start, c.end}
+		for _, b := range bySpan[span] {
 			if ms, same := b.members[c.key]; same {
 				b.members[c.key] = append(ms, c)
 				placed = true
@@ -105,25 +108,33 @@ func (e *Engine) verifyAll(doc *Document, cfg *Config, findings []*Finding) [][]
 			}
 		}
 		if !placed {
-			batches = append(batches, &batch{start: c.start, end: c.end, edits: append([]fixes.TextEdit(nil), c.edits...),
-				members: map[string][]*candidate{c.key: {c}}})
+			b := &batch{start: c.start, end: c.end, edits: append([]fixes.TextEdit(nil), c.edits...),
+				members: map[string][]*candidate{c.key: {c}}}
+			batches = append(batches, b)
+			bySpan[span] = append(bySpan[span], b)
 		}
 	}
+	// Batches are independent and each sets only its own candidates, so
+	// they are checked in parallel once the original's counts are known.
 	for _, b := range batches {
+		v.original(b.start, b.end)
+	}
+	parallel(len(batches), func(i int) {
+		b := batches[i]
 		if len(b.members) > 1 && v.check(b.start, b.end, b.edits, allOf(b.members)) {
 			for _, ms := range b.members {
 				for _, c := range ms {
 					c.ok = true
 				}
 			}
-			continue
+			return
 		}
 		for _, ms := range b.members {
 			for _, c := range ms {
 				c.ok = v.check(b.start, b.end, c.edits, []*candidate{c})
 			}
 		}
-	}
+	})
 	out := make([][]fixes.Fix, len(findings))
 	index := map[*Finding]int{}
 	for i, f := range findings {
@@ -136,6 +147,29 @@ func (e *Engine) verifyAll(doc *Document, cfg *Config, findings []*Finding) [][]
 		}
 	}
 	return out
+}
+
+// parallel runs work(0..n-1) on up to GOMAXPROCS goroutines. Verifying
+// the fixes of one large file is the latency an editor waits for, and its
+// re-parses are independent.
+func parallel(n int, work func(int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			work(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				work(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func allOf(m map[string][]*candidate) []*candidate {
@@ -228,11 +262,17 @@ var syntaxIdentity = identity{container: "\x00syntax"}
 // identities runs every analysis rule of the document's language and
 // counts findings by identity.
 func (v *verifier) identities(doc *Document) map[identity]int {
-	return count(v.e.analyze(doc, v.cfg), syntaxProblems(doc), 0, len(doc.Text))
+	ids := map[identity]int{syntaxIdentity: syntaxProblems(doc)}
+	v.e.eachAnalysisRule(doc, func(r *Rule, memo map[any]any) {
+		runRule(&Pass{Rule: r, Doc: doc, Config: v.cfg, memo: memo, ids: ids})
+	})
+	return ids
 }
 
 // original is identities for a span of the original document, taken from
 // one analysis of the whole document rather than a re-parse per span.
+// verifyAll calls it for every span before checks run in parallel, which
+// then only read the cache.
 func (v *verifier) original(start, end int) map[identity]int {
 	if ids, ok := v.before[start]; ok {
 		return ids
@@ -249,13 +289,21 @@ func (v *verifier) original(start, end int) map[identity]int {
 // the profile, unfiltered; cfg gives the settings rules read.
 func (e *Engine) analyze(doc *Document, cfg *Config) []Finding {
 	var out []Finding
+	e.eachAnalysisRule(doc, func(r *Rule, memo map[any]any) {
+		runRule(&Pass{Rule: r, Doc: doc, Config: cfg, memo: memo, out: &out})
+	})
+	return out
+}
+
+// eachAnalysisRule calls run for every analysis rule of the document's
+// language, with one memo shared by the run.
+func (e *Engine) eachAnalysisRule(doc *Document, run func(*Rule, map[any]any)) {
 	memo := map[any]any{}
 	for _, r := range e.rules {
 		if r.Phase == AnalyzePhase && (r.Language == "" || r.Language == doc.Language) {
-			runRule(&Pass{Rule: r, Doc: doc, Config: cfg, memo: memo, out: &out})
+			run(r, memo)
 		}
 	}
-	return out
 }
 
 // count counts the findings that start in [start, end) by identity.
@@ -274,9 +322,12 @@ func (v *verifier) objectOf(f *Finding) *Object {
 	if f.Object.Kind == "" {
 		return nil
 	}
-	for _, o := range v.doc.Objects {
-		if o.ObjectRef == f.Object && f.Start >= o.DocStart && f.Start < o.DocEnd {
-			return o
+	// Objects are in stream order: find the first whose document ends
+	// after the finding, then look among that document's objects.
+	objs := v.doc.Objects
+	for i := sort.Search(len(objs), func(i int) bool { return objs[i].DocEnd > f.Start }); i < len(objs) && objs[i].DocStart <= f.Start; i++ {
+		if objs[i].ObjectRef == f.Object {
+			return objs[i]
 		}
 	}
 	return nil

@@ -181,7 +181,10 @@ type Pass struct {
 	Config *Config
 	memo   map[any]any
 	out    *[]Finding
-	sups   []*Suppression
+	// ids, when set, makes the pass count findings by identity instead of
+	// collecting them: fix verification needs only the counts.
+	ids  map[identity]int
+	sups []*Suppression
 }
 
 // Suppressions lists the document's suppressions with their use, for
@@ -191,6 +194,14 @@ func (p *Pass) Suppressions() []*Suppression { return p.sups }
 // Report records a finding of the running rule.
 func (p *Pass) Report(f Finding) {
 	f.Rule = p.Rule
+	if p.ids != nil {
+		// As count does for a span: a finding at the very end belongs
+		// to what follows.
+		if f.Start < len(p.Doc.Text) {
+			p.ids[identityOf(&f)]++
+		}
+		return
+	}
 	*p.out = append(*p.out, f)
 }
 
