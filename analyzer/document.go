@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Language is what a document is analyzed as.
@@ -66,6 +67,10 @@ type Document struct {
 	Dockerfile *DockerfileAST
 
 	Problems []Problem
+
+	// editors caches YAMLEditor's editors by *Object; fixes are computed
+	// concurrently (verification, the language server).
+	editors sync.Map
 }
 
 // ParseOptions carry what the text alone cannot tell.

@@ -2,17 +2,25 @@ package analyzer
 
 import (
 	"bytes"
-	"fmt"
 	"runtime"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
 	"hardline.dev/hardline/fixes"
 )
 
-// YAMLEditor returns an editor for the YAML document that holds o.
-func (d *Document) YAMLEditor(o *Object) *fixes.YAML { return fixes.NewYAML(d.Text, d, o.Root) }
+// YAMLEditor returns an editor for the YAML document that holds o. It is
+// made once per object: learning the document's style walks the whole
+// object, and every fix of every finding in it asks for the editor.
+func (d *Document) YAMLEditor(o *Object) *fixes.YAML {
+	if y, ok := d.editors.Load(o); ok {
+		return y.(*fixes.YAML)
+	}
+	y, _ := d.editors.LoadOrStore(o, fixes.NewYAML(d.Text, d, o.Root))
+	return y.(*fixes.YAML)
+}
 
 // DockerfileEditor returns an editor for the Dockerfile.
 func (d *Document) DockerfileEditor() *fixes.Dockerfile {
@@ -63,15 +71,32 @@ type candidate struct {
 
 // verifyAll verifies the fixes of many findings of one document. Re-parsing
 // is the cost, so candidates are grouped: per span, fixes that do not
-// overlap are applied together and checked with one parse; a group that
-// fails is checked fix by fix. Equal edits (one pod-level setting offered
-// for each container) are verified once.
+// overlap, or only insert at one place (fixes.Join), are applied together
+// and checked with one parse; a group that fails is checked fix by fix.
+// Equal edits (one pod-level setting offered for each container) are
+// verified once.
 func (e *Engine) verifyAll(doc *Document, cfg *Config, findings []*Finding) [][]fixes.Fix {
 	if cfg == nil {
 		def := DefaultConfig()
 		cfg = &def
 	}
-	v := &verifier{e: e, doc: doc, cfg: cfg, before: map[int]map[identity]int{}}
+	v := &verifier{e: e, doc: doc, cfg: cfg, before: map[[2]int]map[identity]int{}}
+	// The original's side of each check, the analysis of the spans the
+	// findings are in, runs while the fixes are computed (the document is
+	// immutable).
+	var spans [][2]int
+	for _, f := range findings {
+		if f.Fix != nil {
+			spans = append(spans, v.spanOf(f))
+		}
+	}
+	analyzed := make(chan struct{})
+	go func() {
+		for _, sp := range spans {
+			v.original(sp[0], sp[1])
+		}
+		close(analyzed)
+	}()
 	var cands []*candidate
 	for _, f := range findings {
 		if f.Fix == nil {
@@ -100,12 +125,14 @@ func (e *Engine) verifyAll(doc *Document, cfg *Config, findings []*Finding) [][]
 				placed = true
 				break
 			}
-			if !fixes.Overlap(b.edits, c.edits) {
-				b.edits = append(b.edits, c.edits...)
-				b.members[c.key] = []*candidate{c}
-				placed = true
-				break
+			joined, err := fixes.Merge(b.edits, c.edits)
+			if err != nil {
+				continue
 			}
+			b.edits = joined
+			b.members[c.key] = []*candidate{c}
+			placed = true
+			break
 		}
 		if !placed {
 			b := &batch{start: c.start, end: c.end, edits: append([]fixes.TextEdit(nil), c.edits...),
@@ -115,7 +142,9 @@ func (e *Engine) verifyAll(doc *Document, cfg *Config, findings []*Finding) [][]
 		}
 	}
 	// Batches are independent and each sets only its own candidates, so
-	// they are checked in parallel once the original's counts are known.
+	// they are checked in parallel once the original's counts are known
+	// (a fix that reaches outside its document is checked in the file).
+	<-analyzed
 	for _, b := range batches {
 		v.original(b.start, b.end)
 	}
@@ -185,10 +214,17 @@ type verifier struct {
 	e   *Engine
 	doc *Document
 	cfg *Config
-	// before holds the identities found in each span of the original, by
-	// span start; all is the analysis of the whole original they come from.
-	before map[int]map[identity]int
-	all    []Finding
+	// before holds the identities found in each span of the original.
+	before map[[2]int]map[identity]int
+}
+
+// spanOf is the span a finding's fixes are verified in: the YAML document
+// that holds its object, or the whole file.
+func (v *verifier) spanOf(f *Finding) [2]int {
+	if o := v.objectOf(f); o != nil {
+		return [2]int{o.DocStart, o.DocEnd}
+	}
+	return [2]int{0, len(v.doc.Text)}
 }
 
 // place finds the span a fix is verified in and shifts its edits there.
@@ -196,9 +232,9 @@ func (v *verifier) place(f *Finding, fx fixes.Fix) *candidate {
 	if len(fx.Edits) == 0 {
 		return nil
 	}
-	start, end := 0, len(v.doc.Text)
-	if o := v.objectOf(f); o != nil {
-		start, end = o.DocStart, o.DocEnd
+	sp := v.spanOf(f)
+	start, end := sp[0], sp[1]
+	if start != 0 || end != len(v.doc.Text) {
 		for _, e := range fx.Edits {
 			if e.Start < start || e.End > end {
 				start, end = 0, len(v.doc.Text) // reaches outside: verify the file
@@ -211,7 +247,15 @@ func (v *verifier) place(f *Finding, fx fixes.Fix) *candidate {
 		edits[i].Start -= start
 		edits[i].End -= start
 	}
-	return &candidate{finding: f, fix: fx, start: start, end: end, edits: edits, key: fmt.Sprint(start, edits)}
+	// The key: start, then each edit as start,end,length:text.
+	key := strconv.AppendInt(nil, int64(start), 10)
+	for _, e := range edits {
+		key = append(strconv.AppendInt(append(key, ' '), int64(e.Start), 10), ',')
+		key = append(strconv.AppendInt(key, int64(e.End), 10), ',')
+		key = append(strconv.AppendInt(key, int64(len(e.NewText)), 10), ':')
+		key = append(key, e.NewText...)
+	}
+	return &candidate{finding: f, fix: fx, start: start, end: end, edits: edits, key: string(key)}
 }
 
 // check applies edits to the span [start, end) and re-runs every rule
@@ -269,30 +313,18 @@ func (v *verifier) identities(doc *Document) map[identity]int {
 	return ids
 }
 
-// original is identities for a span of the original document, taken from
-// one analysis of the whole document rather than a re-parse per span.
-// verifyAll calls it for every span before checks run in parallel, which
-// then only read the cache.
+// original is identities for a span of the original document: its
+// objects analyzed as they are, the same view the check has of the edited
+// span (a rule that looks across objects sees the span's alone on both
+// sides). verifyAll calls it for every span before checks run in
+// parallel, which then only read the cache.
 func (v *verifier) original(start, end int) map[identity]int {
-	if ids, ok := v.before[start]; ok {
+	if ids, ok := v.before[[2]int{start, end}]; ok {
 		return ids
 	}
-	if v.all == nil {
-		v.all = v.e.analyze(v.doc, v.cfg)
-	}
-	ids := count(v.all, syntaxProblemsIn(v.doc, start, end), start, end)
-	v.before[start] = ids
+	ids := v.identities(v.doc.within(start, end))
+	v.before[[2]int{start, end}] = ids
 	return ids
-}
-
-// analyze runs every analysis rule of the document's language, whatever
-// the profile, unfiltered; cfg gives the settings rules read.
-func (e *Engine) analyze(doc *Document, cfg *Config) []Finding {
-	var out []Finding
-	e.eachAnalysisRule(doc, func(r *Rule, memo map[any]any) {
-		runRule(&Pass{Rule: r, Doc: doc, Config: cfg, memo: memo, out: &out})
-	})
-	return out
 }
 
 // eachAnalysisRule calls run for every analysis rule of the document's
@@ -304,17 +336,6 @@ func (e *Engine) eachAnalysisRule(doc *Document, run func(*Rule, map[any]any)) {
 			run(r, memo)
 		}
 	}
-}
-
-// count counts the findings that start in [start, end) by identity.
-func count(findings []Finding, syntax, start, end int) map[identity]int {
-	ids := map[identity]int{syntaxIdentity: syntax}
-	for _, g := range findings {
-		if g.Start >= start && g.Start < end {
-			ids[identityOf(&g)]++
-		}
-	}
-	return ids
 }
 
 // objectOf finds the object a Kubernetes finding belongs to.
@@ -334,6 +355,26 @@ func (v *verifier) objectOf(f *Finding) *Object {
 }
 
 func syntaxProblems(d *Document) int { return syntaxProblemsIn(d, 0, len(d.Text)+1) }
+
+// within is the document seen as its objects and problems in [start, end)
+// alone; the text and positions stay the file's.
+func (d *Document) within(start, end int) *Document {
+	if start == 0 && end == len(d.Text) {
+		return d
+	}
+	sub := &Document{Path: d.Path, Language: d.Language, Text: d.Text, Lines: d.Lines, Dockerfile: d.Dockerfile}
+	for _, o := range d.Objects {
+		if o.DocStart >= start && o.DocEnd <= end {
+			sub.Objects = append(sub.Objects, o)
+		}
+	}
+	for _, p := range d.Problems {
+		if p.Start >= start && p.Start < end {
+			sub.Problems = append(sub.Problems, p)
+		}
+	}
+	return sub
+}
 
 // syntaxProblemsIn counts the syntax problems that start in [start, end).
 func syntaxProblemsIn(d *Document, start, end int) int {

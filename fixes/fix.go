@@ -9,7 +9,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -55,12 +56,12 @@ var ErrOverlap = errors.New("edits overlap")
 
 // Sorted returns edits ordered by position.
 func Sorted(edits []TextEdit) []TextEdit {
-	out := append([]TextEdit(nil), edits...)
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Start != out[j].Start {
-			return out[i].Start < out[j].Start
+	out := slices.Clone(edits)
+	slices.SortStableFunc(out, func(a, b TextEdit) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
 		}
-		return out[i].End < out[j].End
+		return a.End - b.End
 	})
 	return out
 }
@@ -86,6 +87,181 @@ func conflict(x, y TextEdit) bool {
 		x, y = y, x
 	}
 	return y.Start < x.End
+}
+
+// Join combines edits: insertions at the same offset are joined into one,
+// in the order given (two fields added at the end of one mapping), sharing
+// the block keys both open (two fixes that each create `securityContext:`
+// in one container make one `securityContext:` holding both fields); any
+// other overlap, or two insertions that set the same key, is an error.
+func Join(edits ...TextEdit) ([]TextEdit, error) {
+	out, err := Merge(nil, edits)
+	if err != nil {
+		return nil, err
+	}
+	return Sorted(out), nil
+}
+
+// Merge is Join of already joined edits and more edits, unsorted;
+// joined is left as it was.
+func Merge(joined, more []TextEdit) ([]TextEdit, error) {
+	out := append(make([]TextEdit, 0, len(joined)+len(more)), joined...)
+	for _, e := range more {
+		i := slices.IndexFunc(out, func(o TextEdit) bool { return conflict(o, e) })
+		if i < 0 {
+			out = append(out, e)
+			continue
+		}
+		o := out[i]
+		if o.Start != o.End || e.Start != e.End {
+			return nil, ErrOverlap
+		}
+		text, ok := joinInsertions(o.NewText, e.NewText)
+		if !ok {
+			return nil, ErrOverlap
+		}
+		out[i].NewText = text
+	}
+	return out, nil
+}
+
+// joinInsertions joins two block insertions made at one place. Both are
+// lines, each led by a line break ("\n  key: v") or each ended by one
+// ("  key: v\n"), as the YAML editor writes them; their mappings are
+// merged (mergeBlocks). Flow insertions (", key: v") are concatenated
+// unless they set the same key.
+func joinInsertions(a, b string) (string, bool) {
+	br := "\n"
+	if strings.Contains(a, "\r\n") || strings.Contains(b, "\r\n") {
+		br = "\r\n"
+	}
+	var la, lb []string
+	var leading bool
+	switch {
+	case strings.HasPrefix(a, br) && strings.HasPrefix(b, br) && !strings.HasSuffix(a, br) && !strings.HasSuffix(b, br):
+		leading = true
+		la, lb = strings.Split(a[len(br):], br), strings.Split(b[len(br):], br)
+	case strings.HasSuffix(a, br) && strings.HasSuffix(b, br) && !strings.HasPrefix(a, br) && !strings.HasPrefix(b, br):
+		la, lb = strings.Split(a[:len(a)-len(br)], br), strings.Split(b[:len(b)-len(br)], br)
+	default:
+		if i, j := strings.IndexByte(a, ':'), strings.IndexByte(b, ':'); i > 0 && a[:i] == b[:max(j, 0)] {
+			return "", false
+		}
+		return a + b, true
+	}
+	merged, ok := mergeBlocks(la, lb)
+	if !ok {
+		return "", false
+	}
+	var out strings.Builder
+	out.Grow(len(a) + len(b))
+	if leading {
+		out.WriteString(br)
+	}
+	for i, l := range merged {
+		if i > 0 {
+			out.WriteString(br)
+		}
+		out.WriteString(l)
+	}
+	if !leading {
+		out.WriteString(br)
+	}
+	return out.String(), true
+}
+
+// entry is one entry of a block mapping: its lines, the first holding
+// the key, and the key (keyOf of the first line).
+type entry struct {
+	key   string
+	lines []string
+}
+
+// mergeBlocks merges the block mapping entries of b into a's, as lines:
+// an entry a has too, the same, is left out; one that opens a mapping
+// in both ("  securityContext:") has its children merged; a new key is
+// added after a's entries. The same key with other values cannot be
+// merged.
+func mergeBlocks(a, b []string) ([]string, bool) {
+	ea, ok := entries(a)
+	if !ok {
+		return nil, false
+	}
+	eb, ok := entries(b)
+	if !ok {
+		return nil, false
+	}
+next:
+	for _, y := range eb {
+		for i, x := range ea {
+			if x.key != y.key {
+				continue
+			}
+			switch {
+			case slices.Equal(x.lines, y.lines):
+			case x.lines[0] == y.lines[0] && x.key == x.lines[0] && len(x.lines) > 1 && len(y.lines) > 1:
+				children, ok := mergeBlocks(x.lines[1:], y.lines[1:])
+				if !ok {
+					return nil, false
+				}
+				ea[i].lines = append(x.lines[:1:1], children...)
+			default:
+				return nil, false
+			}
+			continue next
+		}
+		ea = append(ea, y)
+	}
+	out := make([]string, 0, len(a)+len(b))
+	for _, e := range ea {
+		out = append(out, e.lines...)
+	}
+	return out, true
+}
+
+// entries splits lines into the entries of one block mapping: each starts
+// with a key at the least indentation and holds the lines below it (more
+// indented, or a sequence item at the key's indentation).
+func entries(lines []string) ([]entry, bool) {
+	indent := -1
+	for _, l := range lines {
+		if n := len(l) - len(strings.TrimLeft(l, " ")); indent < 0 || n < indent {
+			indent = n
+		}
+	}
+	var out []entry
+	for i, l := range lines {
+		n := len(l) - len(strings.TrimLeft(l, " "))
+		if n == indent {
+			if key := keyOf(l); key != "" {
+				out = append(out, entry{key: key, lines: lines[i : i+1 : i+1]})
+				continue
+			}
+		}
+		if len(out) == 0 {
+			return nil, false
+		}
+		last := &out[len(out)-1]
+		last.lines = append(last.lines, l)
+	}
+	return out, len(out) > 0
+}
+
+// keyOf is a block mapping line up to its key's colon, indentation
+// included ("    runAsNonRoot:"), or "" for other lines.
+func keyOf(line string) string {
+	t := strings.TrimLeft(line, " ")
+	if t == "" || strings.HasPrefix(t, "-") || strings.HasPrefix(t, "#") {
+		return ""
+	}
+	i := strings.Index(line, ": ")
+	if i < 0 {
+		if !strings.HasSuffix(line, ":") {
+			return ""
+		}
+		i = len(line) - 1
+	}
+	return line[:i+1]
 }
 
 // Apply returns text with edits applied; edits must not overlap.

@@ -73,3 +73,45 @@ func TestMinimal(t *testing.T) {
 		})
 	}
 }
+
+func TestJoin(t *testing.T) {
+	got, err := Join(TextEdit{5, 5, "a"}, TextEdit{1, 2, "x"}, TextEdit{5, 5, "b"})
+	if diff := cmp.Diff([]TextEdit{{1, 2, "x"}, {5, 5, "ab"}}, got); err != nil || diff != "" {
+		t.Errorf("Join: %v (-want +got):\n%s", err, diff)
+	}
+	if _, err := Join(TextEdit{2, 5, "a"}, TextEdit{3, 3, "b"}); !errors.Is(err, ErrOverlap) {
+		t.Errorf("Join of an insertion inside a replacement: err = %v, want ErrOverlap", err)
+	}
+}
+
+func TestJoinInsertionsShareBlockKeys(t *testing.T) {
+	for _, tt := range []struct {
+		name, a, b, want string // want "" for ErrOverlap
+	}{
+		{"line break first", "\n  sc:\n    a: 1", "\n  sc:\n    caps:\n      drop:\n      - ALL",
+			"\n  sc:\n    a: 1\n    caps:\n      drop:\n      - ALL"},
+		{"line break last", "sc:\n  a: 1\n", "sc:\n  b:\n    c: 2\n", "sc:\n  a: 1\n  b:\n    c: 2\n"},
+		{"CRLF", "\r\n  sc:\r\n    a: 1", "\r\n  sc:\r\n    b: 2", "\r\n  sc:\r\n    a: 1\r\n    b: 2"},
+		{"different keys", "\n  sc:\n    a: 1", "\n  res:\n    b: 2", "\n  sc:\n    a: 1\n  res:\n    b: 2"},
+		{"one begins the other", "\n  sc:\n    a: 1", "\n  sc:\n    a: 1\n  mounts:\n  - name: tmp", "\n  sc:\n    a: 1\n  mounts:\n  - name: tmp"},
+		{"same key twice", "\n  sc:\n    a: 1", "\n  sc:\n    a: 2", ""},
+		{"already there", "\n  a: 1\n  caps:\n    drop:\n    - ALL\n  ro: true", "\n  ro: true\n  m:\n  - x",
+			"\n  a: 1\n  caps:\n    drop:\n    - ALL\n  ro: true\n  m:\n  - x"},
+		{"sequences differ", "\n  drop:\n  - ALL", "\n  drop:\n  - NET_RAW", ""},
+		{"flow", ", sc: {a: 1}", ", res: {b: 2}", ", sc: {a: 1}, res: {b: 2}"},
+		{"flow, same key", ", sc: {a: 1}", ", sc: {b: 2}", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Join(TextEdit{3, 3, tt.a}, TextEdit{3, 3, tt.b})
+			if tt.want == "" {
+				if !errors.Is(err, ErrOverlap) {
+					t.Errorf("got %v, %v; want ErrOverlap", got, err)
+				}
+				return
+			}
+			if err != nil || len(got) != 1 || got[0].NewText != tt.want {
+				t.Errorf("got %v, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}

@@ -66,9 +66,27 @@ type YAML struct {
 	shared          map[*yaml.Node]bool
 }
 
+// objectLineBreak is the terminator of the object's first line, so new
+// lines match the lines around them; only a one-line object (or none)
+// looks at the whole text. Scanning the whole text per object would cost
+// more than the edits on a large stream.
+func objectLineBreak(text []byte, loc Locator, root *yaml.Node) string {
+	if root != nil {
+		if start := loc.NodeStart(root); start >= 0 && start <= len(text) {
+			if i := bytes.IndexByte(text[start:], '\n'); i >= 0 {
+				if i > 0 && text[start+i-1] == '\r' {
+					return "\r\n"
+				}
+				return "\n"
+			}
+		}
+	}
+	return LineBreak(text)
+}
+
 // NewYAML prepares edits of the document whose root node is root.
 func NewYAML(text []byte, loc Locator, root *yaml.Node) *YAML {
-	y := &YAML{text: text, loc: loc, nl: LineBreak(text), unit: 2, seqIndent: -1, shared: map[*yaml.Node]bool{}}
+	y := &YAML{text: text, loc: loc, nl: objectLineBreak(text, loc, root), unit: 2, seqIndent: -1, shared: map[*yaml.Node]bool{}}
 	if root != nil && root.Kind == yaml.MappingNode && root.Style&yaml.FlowStyle != 0 &&
 		len(root.Content) > 0 && root.Content[0].Style&yaml.DoubleQuotedStyle != 0 {
 		y.json = true
@@ -431,6 +449,10 @@ func (y *YAML) Append(s *yaml.Node, v Value) (TextEdit, error) {
 		return TextEdit{}, ErrShape
 	}
 	pos := lineEnd(y.text, y.loc.NodeEnd(s.Content[len(s.Content)-1]))
+	if m, ok := v.(Map); ok && len(m) > 0 {
+		// A mapping item is written in block style, its keys under the first.
+		return TextEdit{Start: pos, End: pos, NewText: y.nl + spaces(dash-1) + "- " + y.item(m, dash+1)}, nil
+	}
 	return TextEdit{Start: pos, End: pos, NewText: y.nl + spaces(dash-1) + "- " + y.flow(v, quote)}, nil
 }
 

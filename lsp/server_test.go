@@ -94,7 +94,7 @@ func TestConcurrentRequestsWhileTyping(t *testing.T) {
 	c.initialize(nil)
 	uri := "file:///tmp/concurrent/deployment.yaml"
 	c.open(uri, "yaml", readTestdata(t, "deployment.yaml"))
-	c.diagnosticsFor(uri)
+	before := len(c.diagnosticsFor(uri))
 	var wg sync.WaitGroup
 	for g := 0; g < 4; g++ {
 		wg.Add(1)
@@ -116,8 +116,8 @@ func TestConcurrentRequestsWhileTyping(t *testing.T) {
 		c.edit(uri, []lspEdit{{Range: lspRange{lspPos{0, 2}, lspPos{0, 2}}, NewText: "y"}})
 	}
 	wg.Wait()
-	if n := len(c.diagnosticsFor(uri)); n != 10 {
-		t.Errorf("%d diagnostics after typing into a comment, want 10", n)
+	if n := len(c.diagnosticsFor(uri)); n != before {
+		t.Errorf("%d diagnostics after typing into a comment, want %d as before", n, before)
 	}
 }
 

@@ -97,3 +97,100 @@ func counts(fs []analyzer.Finding) map[string]int {
 	}
 	return out
 }
+
+// TestFixVariantGoldens covers the fixes that fix-all never picks: second
+// choices and manual snippets. Each testdata/fix-variants/CASE has an
+// input, the title of the fix to apply (file "fix") and the expected
+// result of applying that fix, one finding at a time, wherever it is
+// offered. The result must parse, have at least one finding fewer per
+// application (a fix may settle several) and no new one, and offer the fix nowhere anymore.
+func TestFixVariantGoldens(t *testing.T) {
+	engine := analyzer.NewEngine(rules.All())
+	cases, _ := filepath.Glob("../testdata/fix-variants/*/input.*")
+	if len(cases) == 0 {
+		t.Fatal("no fix variant cases")
+	}
+	cfg := analyzer.DefaultConfig()
+	cfg.Profile = analyzer.All
+	for _, in := range cases {
+		dir := filepath.Dir(in)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			text, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			title, err := os.ReadFile(filepath.Join(dir, "fix"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fixed, codes := applyVariant(t, engine, &cfg, in, text, strings.TrimSpace(string(title)))
+			if len(codes) == 0 {
+				t.Fatalf("no %q fix offered", title)
+			}
+			golden(t, filepath.Join(dir, "expected"+strings.TrimPrefix(filepath.Base(in), "input")), string(fixed))
+			if syntax(analyzer.Parse(in, fixed, analyzer.ParseOptions{})) > syntax(analyzer.Parse(in, text, analyzer.ParseOptions{})) {
+				t.Errorf("the fixed text has new syntax errors")
+			}
+			before := engine.Run(analyzer.Parse(in, text, analyzer.ParseOptions{}), &cfg)
+			after := engine.Run(analyzer.Parse(in, fixed, analyzer.ParseOptions{}), &cfg)
+			was, now := counts(before), counts(after)
+			for id, n := range now {
+				if n > was[id] {
+					t.Errorf("fixing made a new %s finding", id)
+				}
+			}
+			byCode := func(fs []analyzer.Finding) map[string]int {
+				m := map[string]int{}
+				for _, f := range fs {
+					m[f.Rule.Code]++
+				}
+				return m
+			}
+			b, a := byCode(before), byCode(after)
+			for code, n := range codes {
+				if a[code] > b[code]-n {
+					t.Errorf("%s: %d findings before, %d after the fix was applied to %d", code, b[code], a[code], n)
+				}
+			}
+			if again, more := applyVariant(t, engine, &cfg, in, fixed, string(title)); len(more) > 0 || !bytes.Equal(again, fixed) {
+				t.Errorf("applying the fix again changed the text:\n%s", fixes.Unified("first", "second", fixed, again))
+			}
+		})
+	}
+}
+
+// applyVariant applies the verified fix titled title to one finding at a
+// time until no finding offers it, and returns the text and how many times
+// it was applied for each rule.
+func applyVariant(t *testing.T, engine *analyzer.Engine, cfg *analyzer.Config, path string, text []byte, title string) ([]byte, map[string]int) {
+	t.Helper()
+	codes := map[string]int{}
+	for round := 0; round < 50; round++ {
+		doc := analyzer.Parse(path, text, analyzer.ParseOptions{})
+		findings := engine.Run(doc, cfg)
+		engine.AttachFixes(doc, cfg, findings)
+		applied := false
+		for _, f := range findings {
+			for _, fx := range f.Fixes {
+				if fx.Title != title {
+					continue
+				}
+				next, err := fixes.Apply(text, fx.Edits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				text, applied = next, true
+				codes[f.Rule.Code]++
+				break
+			}
+			if applied {
+				break
+			}
+		}
+		if !applied {
+			return text, codes
+		}
+	}
+	t.Fatalf("the %q fix is still offered after 50 rounds", title)
+	return nil, nil
+}

@@ -34,7 +34,16 @@ spec:
 // TestSuppressions covers every suppression form and scope: each case
 // lists the findings (line:CODE) that remain.
 func TestSuppressions(t *testing.T) {
-	engine := analyzer.NewEngine(rules.All())
+	// Without the Kubernetes rules beyond Pod Security, so that the
+	// expectations stay about suppression, not about which rules the
+	// fixture trips.
+	var some []*analyzer.Rule
+	for _, r := range rules.All() {
+		if !strings.HasPrefix(r.Code, "KS") || r.Code < "KS300" {
+			some = append(some, r)
+		}
+	}
+	engine := analyzer.NewEngine(some)
 	tests := []struct {
 		name, file, text string
 		config           string // .hardline.yaml text, optional
