@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
 
@@ -17,6 +18,16 @@ type DockerfileAST struct {
 	// GlobalArgs are the ARG instructions before the first FROM.
 	GlobalArgs []*Instruction
 	Stages     []*Stage
+	// BuildChecks are the warnings of BuildKit's own checks that parsing
+	// runs (the linter hook of its instructions package, and the parser's
+	// warnings), minus those a `# check=skip=…` directive turns off.
+	BuildChecks []BuildCheck
+}
+
+// BuildCheck is one BuildKit check warning.
+type BuildCheck struct {
+	Rule, Message string
+	Line          int
 }
 
 // Instruction is one Dockerfile instruction with its typed form.
@@ -61,11 +72,18 @@ func parseDockerfile(d *Document) {
 		}
 	}
 	ast := &DockerfileAST{Escape: res.EscapeToken}
+	lint := buildLinter(d.Text, ast)
+	for _, w := range res.Warnings {
+		// The parser's only warning is the empty continuation line.
+		if w.Location != nil && !skipped(lint, linter.RuleNoEmptyContinuation.Name) {
+			ast.BuildChecks = append(ast.BuildChecks, BuildCheck{Rule: linter.RuleNoEmptyContinuation.Name, Message: w.Short, Line: w.Location.Start.Line})
+		}
+	}
 	var stage *Stage
 	for _, n := range res.AST.Children {
 		in := &Instruction{Keyword: strings.ToLower(n.Value), Node: n, StartLine: n.StartLine, EndLine: n.EndLine}
 		in.Start, in.End = d.LineSpan(n.StartLine)
-		cmd, err := instructions.ParseInstruction(n)
+		cmd, err := instructions.ParseInstructionWithLinter(n, lint)
 		if err != nil {
 			d.problem(SyntaxProblem, in.Start, in.End, "Dockerfile: "+cleanErr(err))
 		} else {
@@ -91,6 +109,30 @@ func parseDockerfile(d *Document) {
 		stage.Instructions = append(stage.Instructions, in)
 	}
 	d.Dockerfile = ast
+}
+
+// buildLinter collects BuildKit's check warnings into ast, configured by
+// the file's `# check=` directive as docker build --check would be.
+func buildLinter(text []byte, ast *DockerfileAST) *linter.Linter {
+	cfg := &linter.Config{}
+	if opts, _, _, ok := parser.ParseDirective("check", text); ok {
+		if c, err := linter.ParseLintOptions(opts); err == nil {
+			cfg = c
+		}
+	}
+	cfg.Warn = func(rule, _, _, msg string, loc []parser.Range) {
+		line := 0
+		if len(loc) > 0 {
+			line = loc[0].Start.Line
+		}
+		ast.BuildChecks = append(ast.BuildChecks, BuildCheck{Rule: rule, Message: msg, Line: line})
+	}
+	return linter.New(cfg)
+}
+
+func skipped(l *linter.Linter, rule string) bool {
+	_, skip := l.SkippedRules[rule]
+	return l.SkipAll || skip
 }
 
 // StageSpan is a stage's span: from its FROM to the end of its last

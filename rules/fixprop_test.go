@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -79,7 +80,7 @@ func TestFixCorpusProperties(t *testing.T) {
 					continue
 				}
 				checkFixed(t, engine, &cfg, path, text, fixed, done)
-				for _, l := range linesLost(text, fixed, done) {
+				for _, l := range linesLost(path, text, fixed, done) {
 					t.Errorf("%s: %s", path, l)
 				}
 			}
@@ -99,7 +100,7 @@ func TestFixCorpusProperties(t *testing.T) {
 // linesLost lists what a fix must never do to the original's lines: drop
 // a comment line, or change a line no edit was about. A value replaced in
 // place keeps its line's key; moved fields (HL002) leave their old lines.
-func linesLost(before, after []byte, applied []analyzer.AppliedFix) []string {
+func linesLost(path string, before, after []byte, applied []analyzer.AppliedFix) []string {
 	var lost []string
 	count := map[string]int{}
 	for _, l := range strings.Split(string(after), "\n") {
@@ -146,7 +147,7 @@ func linesLost(before, after []byte, applied []analyzer.AppliedFix) []string {
 		if migrated[k] || migrated["annotations"] && strings.Contains(k, ".kubernetes.io/") {
 			continue
 		}
-		kept := false
+		kept := analyzer.LanguageOf(path) == analyzer.Dockerfile && instructionKept(r, added)
 		for _, a := range added {
 			// The same text: only a missing final newline was added.
 			if a == r || strings.HasPrefix(a, key+":") {
@@ -159,4 +160,39 @@ func linesLost(before, after []byte, applied []analyzer.AppliedFix) []string {
 		}
 	}
 	return lost
+}
+
+// instructionKept tells whether a Dockerfile line a fix changed is still
+// there as the fixes change lines: with a flag inserted (its words a
+// subsequence of the new line's), with its keyword replaced (ADD → COPY),
+// as LABEL maintainer=…, or as the JSON form of its CMD/ENTRYPOINT.
+func instructionKept(r string, added []string) bool {
+	rw := strings.Fields(r)
+	if len(rw) == 0 {
+		return false
+	}
+	for _, a := range added {
+		aw := strings.Fields(a)
+		if len(aw) == 0 {
+			continue
+		}
+		i := 0
+		for _, w := range aw {
+			if i < len(rw) && w == rw[i] {
+				i++
+			}
+		}
+		kw := strings.ToLower(rw[0])
+		switch {
+		case i == len(rw):
+			return true
+		case slices.Equal(rw[1:], aw[1:]):
+			return true
+		case kw == "maintainer" && strings.HasPrefix(strings.ToLower(a), "label maintainer="):
+			return true
+		case (kw == "cmd" || kw == "entrypoint") && strings.EqualFold(aw[0], rw[0]) && strings.HasPrefix(aw[1], "["):
+			return true
+		}
+	}
+	return false
 }

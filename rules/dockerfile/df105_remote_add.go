@@ -1,0 +1,45 @@
+package dockerfile
+
+import (
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"hardline.dev/hardline/analyzer"
+)
+
+var _ = register(&analyzer.Rule{
+	Code: "DF105", Name: "remote-add",
+	Summary:  "ADD of an http(s) URL without --checksum",
+	Severity: analyzer.Warning, Profile: analyzer.Restricted,
+	Doc: analyzer.RuleDoc{
+		Why: "ADD https://… puts whatever the server returns into the image, unverified: a compromised server or a moved URL changes the image " +
+			"silently. `ADD --checksum=sha256:…` makes the build fail unless the content is the one reviewed.",
+		Bad:  "ADD https://example.com/tool.tar.gz /opt/",
+		Good: "ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/tool.tar.gz /opt/",
+	},
+	Check: func(p *analyzer.Pass) {
+		ast := p.Doc.Dockerfile
+		if ast == nil {
+			return
+		}
+		for _, s := range ast.Stages {
+			for _, in := range s.Instructions {
+				add, ok := in.Command.(*instructions.AddCommand)
+				if !ok || add.Checksum != "" {
+					continue
+				}
+				for _, src := range add.SourcePaths {
+					u := strings.ToLower(strings.Trim(src, `"'`))
+					if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+						continue
+					}
+					start, end, found := p.Doc.WordSpan(in, src)
+					if !found {
+						start, end = in.Start, in.End
+					}
+					report(p, s, start, end, nil, "ADD of "+src+" without --checksum: the download is not verified")
+				}
+			}
+		}
+	},
+})

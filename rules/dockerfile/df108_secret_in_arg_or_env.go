@@ -1,0 +1,94 @@
+package dockerfile
+
+import (
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"hardline.dev/hardline/analyzer"
+)
+
+var _ = register(&analyzer.Rule{
+	Code: "DF108", Name: "secret-in-arg-or-env",
+	Summary:  "ARG or ENV whose name looks like a credential",
+	Severity: analyzer.Warning, Profile: analyzer.Restricted,
+	Aliases: []string{"hadolint:DL3064", "trivy:DS-0031", "buildkit:SecretsUsedInArgOrEnv"},
+	Doc: analyzer.RuleDoc{
+		Why: "ENV values are stored in the image's config, and ARG values in its build history (`docker history`): anyone who can pull the " +
+			"image can read them. Pass secrets to the build with `RUN --mount=type=secret,id=…` (and to the container at run time). Names are " +
+			"matched by their words (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, …), so TOKENIZERS_PARALLELISM is not one; names ending in " +
+			"_FILE or _PATH point to a file and are not reported.",
+		Bad:  "ARG NPM_TOKEN\nRUN echo \"//registry.npmjs.org/:_authToken=$NPM_TOKEN\" > .npmrc && npm ci",
+		Good: "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci",
+	},
+	Check: func(p *analyzer.Pass) {
+		ast := p.Doc.Dockerfile
+		if ast == nil {
+			return
+		}
+		check := func(s *analyzer.Stage, in *analyzer.Instruction, names []string) {
+			for _, name := range names {
+				if !credentialName(name) {
+					continue
+				}
+				start, end, found := p.Doc.WordSpan(in, name)
+				if !found {
+					start, end = in.Start, in.End
+				}
+				scope := s
+				if scope == nil {
+					scope = ast.Stages[0]
+				}
+				report(p, scope, start, end, nil, strings.ToUpper(in.Keyword)+" "+name+" looks like a secret, readable by anyone with the image: use RUN --mount=type=secret")
+			}
+		}
+		if len(ast.Stages) == 0 {
+			return
+		}
+		for _, in := range ast.GlobalArgs {
+			check(nil, in, argNames(in))
+		}
+		for _, s := range ast.Stages {
+			for _, in := range s.Instructions {
+				check(s, in, argNames(in))
+			}
+		}
+	},
+})
+
+func argNames(in *analyzer.Instruction) []string {
+	var out []string
+	switch c := in.Command.(type) {
+	case *instructions.ArgCommand:
+		for _, kv := range c.Args {
+			out = append(out, kv.Key)
+		}
+	case *instructions.EnvCommand:
+		for _, kv := range c.Env {
+			out = append(out, kv.Key)
+		}
+	}
+	return out
+}
+
+// credentialName tells whether a variable name's words name a secret.
+func credentialName(name string) bool {
+	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '_' || r == '-' || r == '.' })
+	if len(words) == 0 {
+		return false
+	}
+	switch words[len(words)-1] {
+	case "file", "path", "dir", "url", "env", "name", "id", "user", "username", "type", "enabled", "disabled", "length", "ttl", "expiry":
+		return false
+	}
+	for i, w := range words {
+		switch w {
+		case "password", "passwd", "pwd", "secret", "token", "apikey", "credential", "credentials", "passphrase":
+			return true
+		case "key":
+			if i > 0 && (words[i-1] == "api" || words[i-1] == "private" || words[i-1] == "access" || words[i-1] == "secret" || words[i-1] == "client" || words[i-1] == "auth") {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,44 @@
+package dockerfile
+
+import (
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"hardline.dev/hardline/analyzer"
+)
+
+var _ = register(&analyzer.Rule{
+	Code: "DF207", Name: "relative-workdir",
+	Summary:  "WORKDIR with a relative path",
+	Severity: analyzer.Warning, Profile: analyzer.Restricted,
+	Aliases: []string{"hadolint:DL3000", "trivy:DS-0009", "buildkit:WorkdirRelativePath"},
+	Doc: analyzer.RuleDoc{
+		Why: "A relative WORKDIR is resolved against the base image's working directory, which can change with any new base image: files " +
+			"land elsewhere and the container starts in a directory nobody reviewed. Paths starting with a variable count as absolute, as in hadolint.",
+		Bad:  "WORKDIR app",
+		Good: "WORKDIR /app",
+	},
+	Check: func(p *analyzer.Pass) {
+		ast := p.Doc.Dockerfile
+		if ast == nil {
+			return
+		}
+		for _, s := range ast.Stages {
+			for _, in := range s.Instructions {
+				w, ok := in.Command.(*instructions.WorkdirCommand)
+				if !ok {
+					continue
+				}
+				path := strings.Trim(w.Path, `"'`)
+				if path == "" || path[0] == '/' || path[0] == '$' || path[0] == '\\' || len(path) > 1 && path[1] == ':' {
+					continue
+				}
+				start, end, found := p.Doc.WordSpan(in, w.Path)
+				if !found {
+					start, end = in.Start, in.End
+				}
+				report(p, s, start, end, nil, "WORKDIR "+path+" is relative to the base image's working directory: use an absolute path")
+			}
+		}
+	},
+})

@@ -1,0 +1,15 @@
+# syntax=docker/dockerfile:1
+FROM python:3.13-slim
+MAINTAINER Jane "JD" Doe <jane@example.com> $HOME
+# system packages
+RUN apt-get update \
+    && apt-get install -y \
+    # TLS roots
+    ca-certificates=20230311 \
+    && rm -rf /var/lib/apt/lists/*
+RUN sh -c 'apk add curl=8.9.1-r0' && pip install -r requirements.txt
+ADD app.py /app/
+WORKDIR /app
+USER 65532:65532
+HEALTHCHECK CMD python -c "print(1)"
+CMD python app.py --port 8080

@@ -1,0 +1,2 @@
+FROM node:22 AS builder
+from node:22 as runner

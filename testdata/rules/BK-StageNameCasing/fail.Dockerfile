@@ -1,0 +1,2 @@
+FROM node:22 AS Builder
+FROM node:22

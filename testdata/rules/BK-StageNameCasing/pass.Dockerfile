@@ -1,0 +1,2 @@
+FROM node:22 AS builder
+FROM node:22

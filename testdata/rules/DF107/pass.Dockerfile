@@ -1,0 +1,3 @@
+FROM debian:12
+RUN apt-get update
+RUN echo sudo

@@ -1,0 +1,3 @@
+FROM node:22
+WORKDIR app
+WORKDIR "src/main"

@@ -1,0 +1,4 @@
+FROM debian:12
+WORKDIR /src
+RUN make
+RUN echo cd
