@@ -111,7 +111,8 @@ func (c *Command) Sub(valued ...string) string {
 
 // Script is the commands of a shell text, in text order.
 type Script struct {
-	Commands []Command
+	Commands  []Command
+	pipelines int // pipelines numbered so far
 }
 
 // Shells are the POSIX-like shells whose -c script is parsed too.
@@ -220,13 +221,8 @@ func (w *walker) pipeline(n *syntax.BinaryCmd) {
 	w.seen[n] = true
 	flatten(n.X)
 	flatten(n.Y)
-	id := 1
-	for _, c := range w.s.Commands {
-		id = max(id, c.Pipeline+1)
-	}
-	for _, p := range w.pipes {
-		id = max(id, p[0]+1)
-	}
+	w.s.pipelines++
+	id := w.s.pipelines
 	for i, st := range stmts {
 		if call, ok := st.Cmd.(*syntax.CallExpr); ok {
 			w.pipes[call] = [2]int{id, i}

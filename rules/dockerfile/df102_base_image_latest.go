@@ -3,7 +3,6 @@ package dockerfile
 import (
 	"strings"
 
-	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"hardline.dev/hardline/analyzer"
 )
 
@@ -19,41 +18,21 @@ var _ = register(&analyzer.Rule{
 		Good: "FROM node:22.11-alpine3.20\nFROM python:3.13-slim@sha256:…",
 	},
 	Check: func(p *analyzer.Pass) {
-		ast := p.Doc.Dockerfile
-		if ast == nil {
-			return
-		}
-		args := globalArgs(ast)
-		for _, s := range ast.Stages {
-			raw := s.BaseName
-			if st, ok := s.From.Command.(*instructions.Stage); ok {
-				raw = st.BaseName
-			}
-			if raw == "" || strings.EqualFold(raw, "scratch") || stageByName(ast, s.Index, raw) != nil {
-				continue
-			}
-			image, ok := expand(raw, args)
-			if !ok || image == "" || strings.EqualFold(image, "scratch") || stageByName(ast, s.Index, image) != nil {
-				continue // an unresolved variable: the real image is not known here
-			}
+		baseImages(p, func(s *analyzer.Stage, raw, image string) {
 			if strings.Contains(image, "@") {
-				continue
+				return
 			}
 			tag := imageTag(image)
 			if tag != "" && tag != "latest" {
-				continue
+				return
 			}
-			start, end, found := p.Doc.WordSpan(s.From, raw)
-			if !found {
-				start, end = s.From.Start, s.From.End
-			}
+			start, end := wordOr(p.Doc, s.From, raw)
 			msg := "base image " + image + " has no tag: it floats on :latest"
 			if tag == "latest" {
 				msg = "base image " + image + " uses :latest"
 			}
-			scopeStart, scopeEnd := p.Doc.StageSpan(s)
-			p.Report(analyzer.Finding{Start: start, End: end, ScopeStart: scopeStart, ScopeEnd: scopeEnd, Message: msg + "; name a version"})
-		}
+			report(p, s, start, end, nil, msg+"; name a version")
+		})
 	},
 })
 

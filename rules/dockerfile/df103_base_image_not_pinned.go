@@ -3,7 +3,6 @@ package dockerfile
 import (
 	"strings"
 
-	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"hardline.dev/hardline/analyzer"
 )
 
@@ -19,28 +18,12 @@ var _ = register(&analyzer.Rule{
 		Good: "FROM python:3.13-slim@sha256:…",
 	},
 	Check: func(p *analyzer.Pass) {
-		ast := p.Doc.Dockerfile
-		if ast == nil {
-			return
-		}
-		args := globalArgs(ast)
-		for _, s := range ast.Stages {
-			raw := s.BaseName
-			if st, ok := s.From.Command.(*instructions.Stage); ok {
-				raw = st.BaseName
+		baseImages(p, func(s *analyzer.Stage, raw, image string) {
+			if strings.Contains(image, "@") {
+				return
 			}
-			if raw == "" || strings.EqualFold(raw, "scratch") || stageByName(ast, s.Index, raw) != nil {
-				continue
-			}
-			image, ok := expand(raw, args)
-			if !ok || image == "" || strings.EqualFold(image, "scratch") || stageByName(ast, s.Index, image) != nil || strings.Contains(image, "@") {
-				continue
-			}
-			start, end, found := p.Doc.WordSpan(s.From, raw)
-			if !found {
-				start, end = s.From.Start, s.From.End
-			}
+			start, end := wordOr(p.Doc, s.From, raw)
 			report(p, s, start, end, nil, "base image "+image+" is not pinned by digest")
-		}
+		})
 	},
 })

@@ -21,35 +21,29 @@ var _ = register(&analyzer.Rule{
 		Fix:  "Unsafe (ADD unpacks a tar archive whatever its name; COPY does not): replaces ADD with COPY when no source is a URL or archive.",
 	},
 	Check: func(p *analyzer.Pass) {
-		ast := p.Doc.Dockerfile
-		if ast == nil {
-			return
-		}
-		for _, s := range ast.Stages {
-			for _, in := range s.Instructions {
-				add, ok := in.Command.(*instructions.AddCommand)
-				if !ok {
-					continue
-				}
-				local := true
-				for _, src := range add.SourcePaths {
-					if isURL(src) || isArchive(src) {
-						local = false
-					}
-				}
-				if !local || len(add.SourcePaths) == 0 {
-					continue
-				}
-				var fix func() []fixes.Fix
-				if add.Checksum == "" && add.KeepGitDir == nil && add.Unpack == nil && len(add.SourceContents) == 0 {
-					fix = func() []fixes.Fix {
-						edit := p.Doc.DockerfileEditor().ReplaceKeyword(in.Start, in.Start+len(in.Keyword), "COPY")
-						return []fixes.Fix{{Title: "Use COPY", Safety: fixes.Unsafe, Edits: []fixes.TextEdit{edit}}}
-					}
-				}
-				report(p, s, in.Start, in.Start+len(in.Keyword), fix, "ADD copies local files here: use COPY, which does not unpack archives or fetch URLs")
+		eachInstruction(p, func(s *analyzer.Stage, in *analyzer.Instruction) {
+			add, ok := in.Command.(*instructions.AddCommand)
+			if !ok {
+				return
 			}
-		}
+			local := true
+			for _, src := range add.SourcePaths {
+				if isURL(src) || isArchive(src) {
+					local = false
+				}
+			}
+			if !local || len(add.SourcePaths) == 0 {
+				return
+			}
+			var fix func() []fixes.Fix
+			if add.Checksum == "" && add.KeepGitDir == nil && add.Unpack == nil && len(add.SourceContents) == 0 {
+				fix = func() []fixes.Fix {
+					edit := p.Doc.DockerfileEditor().ReplaceKeyword(in.Start, in.Start+len(in.Keyword), "COPY")
+					return []fixes.Fix{{Title: "Use COPY", Safety: fixes.Unsafe, Edits: []fixes.TextEdit{edit}}}
+				}
+			}
+			report(p, s, in.Start, in.Start+len(in.Keyword), fix, "ADD copies local files here: use COPY, which does not unpack archives or fetch URLs")
+		})
 	},
 })
 

@@ -18,28 +18,19 @@ var _ = register(&analyzer.Rule{
 		Good: "ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/tool.tar.gz /opt/",
 	},
 	Check: func(p *analyzer.Pass) {
-		ast := p.Doc.Dockerfile
-		if ast == nil {
-			return
-		}
-		for _, s := range ast.Stages {
-			for _, in := range s.Instructions {
-				add, ok := in.Command.(*instructions.AddCommand)
-				if !ok || add.Checksum != "" {
+		eachInstruction(p, func(s *analyzer.Stage, in *analyzer.Instruction) {
+			add, ok := in.Command.(*instructions.AddCommand)
+			if !ok || add.Checksum != "" {
+				return
+			}
+			for _, src := range add.SourcePaths {
+				u := strings.ToLower(strings.Trim(src, `"'`))
+				if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 					continue
 				}
-				for _, src := range add.SourcePaths {
-					u := strings.ToLower(strings.Trim(src, `"'`))
-					if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-						continue
-					}
-					start, end, found := p.Doc.WordSpan(in, src)
-					if !found {
-						start, end = in.Start, in.End
-					}
-					report(p, s, start, end, nil, "ADD of "+src+" without --checksum: the download is not verified")
-				}
+				start, end := wordOr(p.Doc, in, src)
+				report(p, s, start, end, nil, "ADD of "+src+" without --checksum: the download is not verified")
 			}
-		}
+		})
 	},
 })

@@ -30,10 +30,7 @@ var _ = register(&analyzer.Rule{
 				if !credentialName(name) {
 					continue
 				}
-				start, end, found := p.Doc.WordSpan(in, name)
-				if !found {
-					start, end = in.Start, in.End
-				}
+				start, end := wordOr(p.Doc, in, name)
 				scope := s
 				if scope == nil {
 					scope = ast.Stages[0]

@@ -47,10 +47,7 @@ var _ = register(&analyzer.Rule{
 					if !insecureVar(kv.Key, kv.Value) {
 						continue
 					}
-					start, end, found := p.Doc.WordSpan(in, kv.Key)
-					if !found {
-						start, end = in.Start, in.End
-					}
+					start, end := wordOr(p.Doc, in, kv.Key)
 					report(p, s, start, end, nil, "ENV "+kv.Key+"="+kv.Value+" turns TLS certificate checks off for every later command and the container")
 				}
 			}

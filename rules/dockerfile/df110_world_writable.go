@@ -49,10 +49,7 @@ var _ = register(&analyzer.Rule{
 				if mode == nil || !worldWritable(*mode) {
 					continue
 				}
-				start, end, found := p.Doc.WordSpan(in, *mode)
-				if !found {
-					start, end = in.Start, in.End
-				}
+				start, end := wordOr(p.Doc, in, *mode)
 				report(p, s, start, end, nil, "--chmod="+*mode+" makes files writable by every user")
 			}
 		}

@@ -19,27 +19,18 @@ var _ = register(&analyzer.Rule{
 		Good: "EXPOSE 8080",
 	},
 	Check: func(p *analyzer.Pass) {
-		ast := p.Doc.Dockerfile
-		if ast == nil {
-			return
-		}
-		for _, s := range ast.Stages {
-			for _, in := range s.Instructions {
-				e, ok := in.Command.(*instructions.ExposeCommand)
-				if !ok {
+		eachInstruction(p, func(s *analyzer.Stage, in *analyzer.Instruction) {
+			e, ok := in.Command.(*instructions.ExposeCommand)
+			if !ok {
+				return
+			}
+			for _, port := range e.Ports {
+				if n, _, _ := strings.Cut(port, "/"); n != "22" {
 					continue
 				}
-				for _, port := range e.Ports {
-					if n, _, _ := strings.Cut(port, "/"); n != "22" {
-						continue
-					}
-					start, end, found := p.Doc.WordSpan(in, port)
-					if !found {
-						start, end = in.Start, in.End
-					}
-					report(p, s, start, end, nil, "EXPOSE "+port+": an SSH server in a container")
-				}
+				start, end := wordOr(p.Doc, in, port)
+				report(p, s, start, end, nil, "EXPOSE "+port+": an SSH server in a container")
 			}
-		}
+		})
 	},
 })

@@ -18,7 +18,7 @@ var _ = register(&analyzer.Rule{
 	},
 	Check: func(p *analyzer.Pass) {
 		for _, r := range runs(p) {
-			if cacheMount(r.In, "/root/.cache/pip", "/root/.cache") {
+			if cacheMount(r.In, "/root/.cache") {
 				continue
 			}
 			if truthy(stageEnv(p.Doc.Dockerfile, r.Stage, r.In)["PIP_NO_CACHE_DIR"]) {

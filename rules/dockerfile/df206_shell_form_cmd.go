@@ -24,28 +24,22 @@ var _ = register(&analyzer.Rule{
 			"command is one plain command whose words need no shell.",
 	},
 	Check: func(p *analyzer.Pass) {
-		ast := p.Doc.Dockerfile
-		if ast == nil {
-			return
-		}
-		for _, s := range ast.Stages {
-			for _, in := range s.Instructions {
-				if in.Keyword != "cmd" && in.Keyword != "entrypoint" || in.Node == nil || in.Node.Attributes["json"] {
-					continue
-				}
-				start := in.Start + len(in.Keyword)
-				end := p.Doc.Lines.End(in.EndLine)
-				report(p, s, in.Start, in.End, jsonFormFix(p.Doc, p.Doc.Dockerfile, start, end),
-					strings.ToUpper(in.Keyword)+" in shell form runs under /bin/sh -c, which does not forward signals: use the JSON form")
+		eachInstruction(p, func(s *analyzer.Stage, in *analyzer.Instruction) {
+			if in.Keyword != "cmd" && in.Keyword != "entrypoint" || in.Node == nil || in.Node.Attributes["json"] {
+				return
 			}
-		}
+			start := in.Start + len(in.Keyword)
+			end := p.Doc.Lines.End(in.EndLine)
+			report(p, s, in.Start, in.End, jsonFormFix(p.Doc, start, end),
+				strings.ToUpper(in.Keyword)+" in shell form runs under /bin/sh -c, which does not forward signals: use the JSON form")
+		})
 	},
 })
 
 // jsonFormFix rewrites the arguments [start, end) as a JSON array when
 // they are one simple command of literal words without shell syntax.
-func jsonFormFix(doc *analyzer.Document, ast *analyzer.DockerfileAST, start, end int) func() []fixes.Fix {
-	if ast.Escape != '\\' {
+func jsonFormFix(doc *analyzer.Document, start, end int) func() []fixes.Fix {
+	if doc.Dockerfile.Escape != '\\' {
 		return nil
 	}
 	raw := string(doc.Text[start:end])

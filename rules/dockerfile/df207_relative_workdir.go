@@ -19,26 +19,17 @@ var _ = register(&analyzer.Rule{
 		Good: "WORKDIR /app",
 	},
 	Check: func(p *analyzer.Pass) {
-		ast := p.Doc.Dockerfile
-		if ast == nil {
-			return
-		}
-		for _, s := range ast.Stages {
-			for _, in := range s.Instructions {
-				w, ok := in.Command.(*instructions.WorkdirCommand)
-				if !ok {
-					continue
-				}
-				path := strings.Trim(w.Path, `"'`)
-				if path == "" || path[0] == '/' || path[0] == '$' || path[0] == '\\' || len(path) > 1 && path[1] == ':' {
-					continue
-				}
-				start, end, found := p.Doc.WordSpan(in, w.Path)
-				if !found {
-					start, end = in.Start, in.End
-				}
-				report(p, s, start, end, nil, "WORKDIR "+path+" is relative to the base image's working directory: use an absolute path")
+		eachInstruction(p, func(s *analyzer.Stage, in *analyzer.Instruction) {
+			w, ok := in.Command.(*instructions.WorkdirCommand)
+			if !ok {
+				return
 			}
-		}
+			path := strings.Trim(w.Path, `"'`)
+			if path == "" || path[0] == '/' || path[0] == '$' || path[0] == '\\' || len(path) > 1 && path[1] == ':' {
+				return
+			}
+			start, end := wordOr(p.Doc, in, w.Path)
+			report(p, s, start, end, nil, "WORKDIR "+path+" is relative to the base image's working directory: use an absolute path")
+		})
 	},
 })

@@ -20,19 +20,13 @@ var _ = register(&analyzer.Rule{
 		Fix:  "Safe: rewrites the instruction as `LABEL maintainer=\"…\"`.",
 	},
 	Check: func(p *analyzer.Pass) {
-		ast := p.Doc.Dockerfile
-		if ast == nil {
-			return
-		}
-		for _, s := range ast.Stages {
-			for _, in := range s.Instructions {
-				m, ok := in.Command.(*instructions.MaintainerCommand)
-				if !ok {
-					continue
-				}
-				report(p, s, in.Start, in.Start+len(in.Keyword), labelFix(p.Doc, in, m.Maintainer), "MAINTAINER is deprecated: use LABEL maintainer=…")
+		eachInstruction(p, func(s *analyzer.Stage, in *analyzer.Instruction) {
+			m, ok := in.Command.(*instructions.MaintainerCommand)
+			if !ok {
+				return
 			}
-		}
+			report(p, s, in.Start, in.Start+len(in.Keyword), labelFix(p.Doc, in, m.Maintainer), "MAINTAINER is deprecated: use LABEL maintainer=…")
+		})
 	},
 })
 

@@ -100,3 +100,49 @@ func expand(s string, args map[string]string) (string, bool) {
 	}
 	return b.String(), ok
 }
+
+// eachInstruction calls f for every instruction of every build stage.
+func eachInstruction(p *analyzer.Pass, f func(s *analyzer.Stage, in *analyzer.Instruction)) {
+	if p.Doc.Dockerfile == nil {
+		return
+	}
+	for _, s := range p.Doc.Dockerfile.Stages {
+		for _, in := range s.Instructions {
+			f(s, in)
+		}
+	}
+}
+
+// wordOr is the span of word in the instruction, or its first line when
+// the word is not literally there (it came from a variable).
+func wordOr(doc *analyzer.Document, in *analyzer.Instruction, word string) (int, int) {
+	if start, end, ok := doc.WordSpan(in, word); ok {
+		return start, end
+	}
+	return in.Start, in.End
+}
+
+// baseImages calls f for each stage built FROM an image (not scratch, an
+// earlier stage, or a build argument without a value), with the reference
+// as written and as resolved from the global ARGs.
+func baseImages(p *analyzer.Pass, f func(s *analyzer.Stage, raw, image string)) {
+	ast := p.Doc.Dockerfile
+	if ast == nil {
+		return
+	}
+	args := globalArgs(ast)
+	for _, s := range ast.Stages {
+		raw := s.BaseName
+		if st, ok := s.From.Command.(*instructions.Stage); ok {
+			raw = st.BaseName
+		}
+		if raw == "" || strings.EqualFold(raw, "scratch") || stageByName(ast, s.Index, raw) != nil {
+			continue
+		}
+		image, ok := expand(raw, args)
+		if !ok || image == "" || strings.EqualFold(image, "scratch") || stageByName(ast, s.Index, image) != nil {
+			continue
+		}
+		f(s, raw, image)
+	}
+}
