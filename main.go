@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/analyzer/baseline"
 	"hardline.dev/hardline/analyzer/report"
 	"hardline.dev/hardline/fixes"
 	"hardline.dev/hardline/lsp"
@@ -194,6 +196,10 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 	s.register(fs)
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	stdinName := fs.String("stdin-filename", "", "the file name to report for input read from stdin (\"-\"); it also selects the language and the config")
+	var outputs stringList
+	fs.Var(&outputs, "output", "also write a report to a file, as FORMAT=FILE (repeatable), e.g. sarif=hardline.sarif")
+	baselinePath := fs.String("baseline", "", "report only the findings that this baseline file does not record")
+	writeBaseline := fs.String("write-baseline", "", "record the current findings in this file as the baseline and exit 0")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: hardline lint [flags] PATH...\n\nExit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, config or I/O error.\n\nFlags:")
 		fs.PrintDefaults()
@@ -211,11 +217,27 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 	if len(paths) == 0 {
 		return usageError(stderr, errors.New("no PATH given (use - for stdin)"))
 	}
+	extra, err := parseOutputs(outputs)
+	if err != nil {
+		return usageError(stderr, err)
+	}
+	if *baselinePath != "" && *writeBaseline != "" {
+		return usageError(stderr, errors.New("--baseline and --write-baseline exclude each other"))
+	}
+	var known *baseline.Baseline
+	if *baselinePath != "" {
+		if known, err = readBaseline(*baselinePath); err != nil {
+			return usageError(stderr, err)
+		}
+	}
 	if err := s.resolve(engine); err != nil {
 		return usageError(stderr, err)
 	}
 	// JSON and SARIF carry each finding's verified fixes.
-	withFixes := *format == "json" || *format == "sarif"
+	withFixes := false
+	for _, f := range append([]string{*format}, extra.formats()...) {
+		withFixes = withFixes || f == "json" || f == "sarif"
+	}
 
 	var results []analyzer.FileResult
 	var files []string
@@ -261,6 +283,31 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 			status = exitUsage
 		}
 	}
+	if *writeBaseline != "" {
+		// A file that could not be read would be missing from the
+		// baseline and fail the next run: write none.
+		if status != exitOK {
+			return status
+		}
+		var buf bytes.Buffer
+		n, err := baseline.Write(&buf, results)
+		if err == nil {
+			err = os.WriteFile(*writeBaseline, buf.Bytes(), 0o644)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "hardline:", err)
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "hardline: recorded %d findings in %s\n", n, *writeBaseline)
+		return exitOK
+	}
+	if known != nil {
+		var dropped int
+		results, dropped = known.Filter(results)
+		if dropped > 0 {
+			fmt.Fprintf(stderr, "hardline: %d findings recorded in %s not reported\n", dropped, *baselinePath)
+		}
+	}
 	docsURL := ""
 	if cfg, err := s.configFor("."); err == nil {
 		docsURL = cfg.DocsURL
@@ -269,6 +316,17 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 	if err := report.Write(stdout, *format, results, opts); err != nil {
 		fmt.Fprintln(stderr, "hardline:", err)
 		return exitUsage
+	}
+	for _, o := range extra {
+		var buf bytes.Buffer
+		err := report.Write(&buf, o.format, results, opts)
+		if err == nil {
+			err = os.WriteFile(o.file, buf.Bytes(), 0o644)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "hardline:", err)
+			return exitUsage
+		}
 	}
 	if status != exitOK {
 		return status
@@ -279,6 +337,43 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 		}
 	}
 	return exitOK
+}
+
+// output is one --output FORMAT=FILE.
+type output struct{ format, file string }
+
+type outputList []output
+
+func (l outputList) formats() []string {
+	var out []string
+	for _, o := range l {
+		out = append(out, o.format)
+	}
+	return out
+}
+
+func parseOutputs(values []string) (outputList, error) {
+	var out outputList
+	for _, v := range values {
+		format, file, ok := strings.Cut(v, "=")
+		if !ok || file == "" {
+			return nil, fmt.Errorf("--output %q: want FORMAT=FILE, e.g. sarif=hardline.sarif", v)
+		}
+		if !contains(report.Formats, format) {
+			return nil, fmt.Errorf("--output %q: unknown format %q (want %s)", v, format, strings.Join(report.Formats, ", "))
+		}
+		out = append(out, output{format, file})
+	}
+	return out, nil
+}
+
+func readBaseline(path string) (*baseline.Baseline, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return baseline.Read(f, path)
 }
 
 func fix(engine *analyzer.Engine, args []string, stdout, stderr io.Writer) int {

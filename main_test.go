@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/analyzer/report"
 	"hardline.dev/hardline/rules"
 )
 
@@ -44,9 +45,9 @@ func golden(t *testing.T, path, got string) {
 	}
 }
 
-// TestExamples pins the quick start's output in both formats.
+// TestExamples pins the quick start's output in every format.
 func TestExamples(t *testing.T) {
-	for _, format := range []string{"text", "json", "sarif", "github"} {
+	for _, format := range report.Formats {
 		code, out, errOut := runCLI(t, "", "lint", "--format", format, "testdata/examples")
 		if code != exitFindings || errOut != "" {
 			t.Errorf("%s: exit %d, stderr %q; want 1 and nothing", format, code, errOut)

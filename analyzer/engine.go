@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"path/filepath"
 	"sort"
 )
 
@@ -82,7 +83,28 @@ func (e *Engine) Run(doc *Document, cfg *Config) []Finding {
 		}
 		return a.Message < b.Message
 	})
+	uniqueFingerprints(out)
 	return out
+}
+
+// uniqueFingerprints gives findings that agree in everything fingerprint
+// hashes (the same rule on identical lines of one object) distinct values:
+// code scanning and GitLab merge findings with equal fingerprints, and
+// baselines count them. The n-th such finding in file order gets n hashed
+// in, which keeps it stable across edits elsewhere.
+func uniqueFingerprints(fs []Finding) {
+	if len(fs) < 2 {
+		return
+	}
+	seen := make(map[string]int, len(fs))
+	for i := range fs {
+		fp := fs[i].Fingerprint
+		if n := seen[fp]; n > 0 {
+			sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", fp, n))
+			fs[i].Fingerprint = hex.EncodeToString(sum[:16])
+		}
+		seen[fp]++
+	}
 }
 
 // filter completes findings (severity, range, fingerprint) and drops the
@@ -136,10 +158,12 @@ func clamp(v, n int) int { return max(0, min(v, n)) }
 
 // fingerprint hashes what identifies a finding apart from where it is:
 // rule, path, object, container and the offending lines' text with white
-// space trimmed, so it survives edits above it and re-indentation.
+// space trimmed, so it survives edits above it and re-indentation. The path
+// is cleaned and slash-separated: "./k8s/a.yaml" and "k8s/a.yaml" are one
+// file, on every OS.
 func fingerprint(doc *Document, f *Finding) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00", f.Rule.Code, doc.Path)
+	fmt.Fprintf(h, "%s\x00%s\x00", f.Rule.Code, filepath.ToSlash(filepath.Clean(doc.Path)))
 	if o := f.Object; o.Kind != "" {
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", o.APIVersion, o.Kind, o.Namespace, o.Name)
 	}

@@ -13,7 +13,7 @@ import (
 )
 
 // Formats lists the supported --format values.
-var Formats = []string{"text", "json", "sarif", "github"}
+var Formats = []string{"text", "json", "sarif", "github", "gitlab"}
 
 // Options carry what formats with rule metadata need.
 type Options struct {
@@ -36,6 +36,8 @@ func Write(w io.Writer, format string, results []analyzer.FileResult, o Options)
 		return SARIF(w, results, o)
 	case "github":
 		return GitHub(w, results)
+	case "gitlab":
+		return GitLab(w, results)
 	}
 	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }
