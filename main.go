@@ -18,6 +18,7 @@ import (
 	"hardline.dev/hardline/analyzer/report"
 	"hardline.dev/hardline/fixes"
 	"hardline.dev/hardline/lsp"
+	"hardline.dev/hardline/pin"
 	"hardline.dev/hardline/rules"
 )
 
@@ -39,6 +40,7 @@ const usage = `hardline hardens Kubernetes manifests and Dockerfiles.
 Usage:
   hardline lint [flags] PATH...   analyze files and directories ("-" reads stdin)
   hardline fix [flags] PATH...    apply fixes: print a diff (--diff, default) or --write them
+  hardline pin [--write] PATH...  pin image tags to their digests (asks the registries)
   hardline rules [CODE|NAME]      list the rules, or print one rule's documentation
   hardline lsp [--config FILE]    run the language server on stdin and stdout
   hardline version                print the version
@@ -63,6 +65,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fix(engine, args[1:], stdout, stderr)
 	case "rules":
 		return listRules(engine, args[1:], stdout, stderr)
+	case "pin":
+		return pinCommand(engine, pin.NewResolver(), args[1:], stdout, stderr)
 	case "lsp":
 		return serveLSP(engine, args[1:], stdin, stdout, stderr)
 	case "version", "--version":

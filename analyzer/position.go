@@ -143,3 +143,6 @@ func (l *Lines) OffsetUTF16(line, col int) int {
 	}
 	return off
 }
+
+// Bytes is the text the lines index.
+func (l *Lines) Bytes() []byte { return l.text }

@@ -1,17 +1,21 @@
 package lsp
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/fixes"
+	"hardline.dev/hardline/pin"
 )
 
 const (
@@ -24,6 +28,9 @@ const (
 	// commandFixScope applies the fixes of one container, object or
 	// Dockerfile stage (the code lens).
 	commandFixScope = "hardline.fixScope"
+	// commandPinImage pins the image of a KS502 or DF103 finding to its
+	// digest, asking the registry.
+	commandPinImage = "hardline.pinImage"
 )
 
 // diagData travels with each diagnostic so that a code action finds its
@@ -191,6 +198,17 @@ func (s *Server) codeAction(ctx *glsp.Context, p *protocol.CodeActionParams) (an
 					Diagnostics: []protocol.Diagnostic{diag},
 					IsPreferred: ptr(j == 0 && fix.Safety == fixes.Safe),
 					Edit:        s.workspaceEdit(d, a, fix.Edits),
+				})
+			}
+			if a.cfg.Network && isPinRule(f.Rule.Code) {
+				// The lookup runs only when the action is chosen.
+				actions = append(actions, protocol.CodeAction{
+					Title: "Pin to digest (asks the registry)", Kind: ptr(protocol.CodeActionKindQuickFix),
+					Diagnostics: []protocol.Diagnostic{diag},
+					Command: &protocol.Command{
+						Title: "Pin to digest", Command: commandPinImage,
+						Arguments: []any{scopeArgs{URI: d.uri, Version: a.version, Offset: f.Start}},
+					},
 				})
 			}
 			if fix, ok := s.engine.IgnoreFix(a.doc, a.cfg, f); ok {
@@ -375,7 +393,7 @@ func (s *Server) codeLens(_ *glsp.Context, p *protocol.CodeLensParams) ([]protoc
 }
 
 func (s *Server) executeCommand(ctx *glsp.Context, p *protocol.ExecuteCommandParams) (any, error) {
-	if p.Command != commandFixScope {
+	if p.Command != commandFixScope && p.Command != commandPinImage {
 		return nil, &rpcError{codeInvalidParams, "unknown command " + p.Command}
 	}
 	var args scopeArgs
@@ -384,42 +402,91 @@ func (s *Server) executeCommand(ctx *glsp.Context, p *protocol.ExecuteCommandPar
 		_ = json.Unmarshal(raw, &args)
 	}
 	if args.URI == "" {
-		return nil, &rpcError{codeInvalidParams, commandFixScope + " takes one argument {uri, version, offset}"}
+		return nil, &rpcError{codeInvalidParams, p.Command + " takes one argument {uri, version, offset}"}
 	}
 	d, a := s.snapshot(args.URI)
 	switch {
 	case a == nil || a.doc == nil:
 		return nil, &rpcError{codeInvalidParams, "the document is not open"}
 	case a.version != args.Version:
-		return nil, &rpcError{codeInvalidParams, "the document changed since the lens was shown"}
+		return nil, &rpcError{codeInvalidParams, "the document changed since the action was offered"}
 	}
-	// The lens is an explicit request for this container or stage: it
-	// applies safe and unsafe fixes, never manual ones.
-	edit, ok := s.fixAllEdit(d, a, args.Offset, true)
-	if !ok {
-		return nil, nil
+	var edit *protocol.WorkspaceEdit
+	if p.Command == commandPinImage {
+		var err error
+		if edit, err = s.pinEdit(ctx.Context, d, a, args.Offset); err != nil {
+			return nil, err
+		}
+	} else {
+		// The lens is an explicit request for this container or stage: it
+		// applies safe and unsafe fixes, never manual ones.
+		var ok bool
+		if edit, ok = s.fixAllEdit(d, a, args.Offset, true); !ok {
+			return nil, nil
+		}
 	}
+	return nil, s.applyEdit(ctx.Context, "hardline: "+strings.TrimPrefix(p.Command, "hardline."), edit)
+}
+
+// applyEdit asks the client to apply edit.
+func (s *Server) applyEdit(ctx context.Context, label string, edit *protocol.WorkspaceEdit) error {
 	s.mu.Lock()
 	canApply := s.caps.applyEdit
 	s.mu.Unlock()
 	if !canApply {
-		return nil, &rpcError{codeInvalidRequest, "the client cannot apply edits (workspace/applyEdit)"}
+		return &rpcError{codeInvalidRequest, "the client cannot apply edits (workspace/applyEdit)"}
 	}
 	var res protocol.ApplyWorkspaceEditResponse
-	err := s.conn.call(ctx.Context, string(protocol.ServerWorkspaceApplyEdit),
-		protocol.ApplyWorkspaceEditParams{Label: ptr("hardline: fix all"), Edit: *edit}, &res)
+	err := s.conn.call(ctx, string(protocol.ServerWorkspaceApplyEdit),
+		protocol.ApplyWorkspaceEditParams{Label: &label, Edit: *edit}, &res)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if !res.Applied {
 		reason := "no reason given"
 		if res.FailureReason != nil {
 			reason = *res.FailureReason
 		}
-		return nil, fmt.Errorf("the client did not apply the fixes: %s", reason)
+		return fmt.Errorf("the client did not apply the edit: %s", reason)
 	}
-	return nil, nil
+	return nil
 }
+
+// pinTimeout bounds the registry lookup of one "Pin to digest".
+const pinTimeout = 15 * time.Second
+
+// pinEdit resolves the digest of the image of the KS502 or DF103 finding
+// at offset: the only request that reaches the network, and only when the
+// configuration says network: true.
+func (s *Server) pinEdit(ctx context.Context, d *document, a *analysis, offset int) (*protocol.WorkspaceEdit, error) {
+	if !a.cfg.Network {
+		return nil, &rpcError{codeInvalidRequest, "pinning asks the image registry: set network: true in .hardline.yaml or the editor's settings to allow it"}
+	}
+	var targets []pin.Target
+	var skipped []pin.Skipped
+	for _, f := range a.findings {
+		if f.Start == offset && isPinRule(f.Rule.Code) {
+			targets, skipped = pin.Targets(a.doc.Text, []analyzer.Finding{f})
+			break
+		}
+	}
+	if len(targets) == 0 {
+		if len(skipped) > 0 {
+			return nil, &rpcError{codeInvalidParams, "cannot pin " + skipped[0].Text + ": " + skipped[0].Reason}
+		}
+		return nil, &rpcError{codeInvalidParams, "no unpinned image there"}
+	}
+	ctx, cancel := context.WithTimeout(ctx, pinTimeout)
+	defer cancel()
+	// A resolver per request: a tag may have moved since the last pin.
+	digest, err := pin.NewResolver().Digest(ctx, targets[0].Image)
+	if err != nil {
+		return nil, fmt.Errorf("cannot pin %s: %w", targets[0].Image, err)
+	}
+	return s.workspaceEdit(d, a, []fixes.TextEdit{pin.Edit(targets[0], digest)}), nil
+}
+
+func isPinRule(code string) bool { return slices.Contains(pin.Rules, code) }
 
 func (s *Server) hover(_ *glsp.Context, p *protocol.HoverParams) (*protocol.Hover, error) {
 	_, a := s.snapshot(p.TextDocument.URI)

@@ -341,7 +341,7 @@ func (s *Server) initialize(_ *glsp.Context, p *protocol.InitializeParams) (any,
 				},
 				CodeLensProvider:       &protocol316.CodeLensOptions{},
 				HoverProvider:          true,
-				ExecuteCommandProvider: &protocol316.ExecuteCommandOptions{Commands: []string{commandFixScope}},
+				ExecuteCommandProvider: &protocol316.ExecuteCommandOptions{Commands: []string{commandFixScope, commandPinImage}},
 				Workspace: &protocol316.ServerCapabilitiesWorkspace{
 					WorkspaceFolders: &protocol316.WorkspaceFoldersServerCapabilities{
 						Supported:           &protocol316.True,

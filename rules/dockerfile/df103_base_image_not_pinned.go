@@ -16,6 +16,8 @@ var _ = register(&analyzer.Rule{
 			"come from a build argument without a default are not checked.",
 		Bad:  "FROM python:3.13-slim",
 		Good: "FROM python:3.13-slim@sha256:…",
+		Fix: "`hardline pin` resolves each tag's digest from its registry and pins it (an explicit command: it needs the network); " +
+			"in the editor, the \"Pin to digest\" action does the same when the config sets `network: true`.",
 	},
 	Check: func(p *analyzer.Pass) {
 		baseImages(p, func(s *analyzer.Stage, raw, image string) {

@@ -16,7 +16,8 @@ var _ = register(&analyzer.Rule{
 			"registry account can swap it. A digest (`@sha256:…`) names exactly one image.",
 		Bad:  "image: nginx:1.27.3",
 		Good: "image: nginx:1.27.3@sha256:0a399eb16751829e1af26fea27b20c3ec28d7ab1fb72182879dcae1cca21206a",
-		Fix:  "`hardline pin` resolves each tag's digest from its registry and pins it (an explicit command: it needs the network).",
+		Fix: "`hardline pin` resolves each tag's digest from its registry and pins it (an explicit command: it needs the network); " +
+			"in the editor, the \"Pin to digest\" action does the same when the config sets `network: true`.",
 	},
 	Check: func(p *analyzer.Pass) {
 		forImages(p, func(w *Workload, c *Container, f analyzer.Field, ref imageRef) {

@@ -246,7 +246,7 @@ describe('hardline lsp through the LSP client libraries', () => {
     assert.ok(caps.codeActionProvider);
     assert.ok(caps.codeLensProvider);
     assert.ok(caps.hoverProvider);
-    assert.deepEqual(caps.executeCommandProvider?.commands, ['hardline.fixScope']);
+    assert.deepEqual(caps.executeCommandProvider?.commands, ['hardline.fixScope', 'hardline.pinImage']);
   });
 
   test('diagnostics follow the settings and the config file', async () => {
