@@ -13,6 +13,8 @@ export interface ExtensionSettings {
   profile: string;
   rules: Record<string, string>;
   kubernetesVersion: string;
+  /** Allow "Pin to digest", which asks registries. */
+  network: boolean;
 }
 
 /** Reads one setting, as vscode.WorkspaceConfiguration.get does. */
@@ -25,6 +27,7 @@ export function readSettings(get: SettingGetter): ExtensionSettings {
     profile: get('profile', '').trim(),
     rules: get<Record<string, string>>('rules', {}) ?? {},
     kubernetesVersion: get('kubernetesVersion', '').trim(),
+    network: get<boolean>('network', false) === true,
   };
 }
 
@@ -44,6 +47,9 @@ export function serverSettings(s: ExtensionSettings): Record<string, unknown> {
   }
   if (s.kubernetesVersion) {
     out.kubernetesVersion = s.kubernetesVersion;
+  }
+  if (s.network) {
+    out.network = true;
   }
   return out;
 }

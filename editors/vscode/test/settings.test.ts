@@ -34,7 +34,14 @@ function fakeHost(executables: string[], over: Partial<Host> = {}): Host {
 
 describe('readSettings', () => {
   test('defaults are empty', () => {
-    assert.deepEqual(defaults, { path: '', configFile: '', profile: '', rules: {}, kubernetesVersion: '' });
+    assert.deepEqual(defaults, {
+      path: '',
+      configFile: '',
+      profile: '',
+      rules: {},
+      kubernetesVersion: '',
+      network: false,
+    });
   });
   test('reads and trims what is set', () => {
     const values: Record<string, unknown> = {
@@ -42,6 +49,7 @@ describe('readSettings', () => {
       profile: 'baseline',
       rules: { KS301: 'off' },
       kubernetesVersion: '1.30 ',
+      network: true,
     };
     const got = readSettings(<T>(key: string, d: T) => (key in values ? (values[key] as T) : d));
     assert.deepEqual(got, {
@@ -50,6 +58,7 @@ describe('readSettings', () => {
       profile: 'baseline',
       rules: { KS301: 'off' },
       kubernetesVersion: '1.30',
+      network: true,
     });
   });
   test('a null rules object is empty', () => {
@@ -70,12 +79,14 @@ describe('serverSettings', () => {
         profile: 'all',
         rules: { KS301: 'off', 'privilege-escalation': 'warning' },
         kubernetesVersion: '1.29',
+        network: true,
       }),
     );
     assert.deepEqual(got, {
       profile: 'all',
       rules: { KS301: 'off', 'privilege-escalation': 'warning' },
       kubernetesVersion: '1.29',
+      network: true,
     });
   });
   test('the rules object is a copy', () => {
