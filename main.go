@@ -20,6 +20,7 @@ import (
 	"hardline.dev/hardline/lsp"
 	"hardline.dev/hardline/pin"
 	"hardline.dev/hardline/rules"
+	"hardline.dev/hardline/rules/policy"
 )
 
 // informationURI is where users learn about hardline (SARIF's tool link).
@@ -101,7 +102,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 // what overrides it.
 type settings struct {
 	profile, configPath, k8sVersion, regoVersion, failOn string
-	policies                                             stringList
+	policies, data, namespaces                           stringList
 	threshold                                            analyzer.Severity
 	configFor                                            func(string) (*analyzer.Config, error)
 }
@@ -111,6 +112,8 @@ func (s *settings) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.configPath, "config", "", "config file (default: "+analyzer.ConfigFileName+" found by walking up from each file)")
 	fs.StringVar(&s.k8sVersion, "kubernetes-version", "", "target Kubernetes version of the deprecated-API rules, e.g. 1.37")
 	fs.Var(&s.policies, "policy", "directory of Rego policies (repeatable)")
+	fs.Var(&s.data, "data", "JSON or YAML data documents for the policies, a file or a directory (repeatable)")
+	fs.Var(&s.namespaces, "namespace", "Rego package whose deny, violation and warn rules run (repeatable; default main)")
 	fs.StringVar(&s.regoVersion, "rego-version", "", "Rego syntax of policies: auto, v0 or v1")
 	fs.StringVar(&s.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
 }
@@ -142,8 +145,35 @@ func (s *settings) resolve(engine *analyzer.Engine) error {
 		}
 		override = append(override, func(c *analyzer.Config) { c.RegoVersion = s.regoVersion })
 	}
+	// Folders on the command line are relative to the working directory,
+	// not to the config file that the others are relative to.
+	abs := func(list []string) ([]string, error) {
+		out := make([]string, len(list))
+		for i, p := range list {
+			a, err := filepath.Abs(p)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = a
+		}
+		return out, nil
+	}
 	if len(s.policies) > 0 {
-		override = append(override, func(c *analyzer.Config) { c.Policies = s.policies })
+		dirs, err := abs(s.policies)
+		if err != nil {
+			return err
+		}
+		override = append(override, func(c *analyzer.Config) { c.Policies = dirs })
+	}
+	if len(s.data) > 0 {
+		dirs, err := abs(s.data)
+		if err != nil {
+			return err
+		}
+		override = append(override, func(c *analyzer.Config) { c.Data = dirs })
+	}
+	if len(s.namespaces) > 0 {
+		override = append(override, func(c *analyzer.Config) { c.PolicyNamespaces = s.namespaces })
 	}
 	finder := analyzer.NewConfigFinder(engine.Rules())
 	s.configFor = func(path string) (*analyzer.Config, error) {
@@ -279,6 +309,7 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 		return usageError(stderr, err)
 	}
 	results = append(results, engine.LintFiles(expanded, s.configFor, withFixes)...)
+	results = append(results, policyProblems(append(expanded, *stdinName), s.configFor)...)
 	analyzer.SortResults(results)
 	status := exitOK
 	for _, r := range results {
@@ -341,6 +372,28 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 		}
 	}
 	return exitOK
+}
+
+// policyProblems reports the policies that cannot run (HL005 at their own
+// files), once per set of policies the linted files use.
+func policyProblems(paths []string, configFor func(string) (*analyzer.Config, error)) []analyzer.FileResult {
+	seen := map[string]bool{}
+	var out []analyzer.FileResult
+	cwd, _ := os.Getwd()
+	for _, p := range paths {
+		cfg, err := configFor(p)
+		if err != nil || seen[policy.Key(cfg)] {
+			continue
+		}
+		seen[policy.Key(cfg)] = true
+		for _, r := range policy.Results(cfg) {
+			if rel, err := filepath.Rel(cwd, r.Path); err == nil && !strings.HasPrefix(rel, "..") {
+				r.Path = rel
+			}
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // output is one --output FORMAT=FILE.
@@ -498,12 +551,13 @@ func serveLSP(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, s
 		}
 	}
 	srv := lsp.New(lsp.Options{
-		Engine:     engine,
-		Version:    version,
-		ConfigFile: *config,
-		Debounce:   lsp.DefaultDebounce,
-		Log:        stderr,
-		PanicOn:    os.Getenv("HARDLINE_LSP_PANIC_ON"),
+		Engine:         engine,
+		Version:        version,
+		ConfigFile:     *config,
+		Debounce:       lsp.DefaultDebounce,
+		Log:            stderr,
+		PanicOn:        os.Getenv("HARDLINE_LSP_PANIC_ON"),
+		PolicyProblems: policy.Results,
 	})
 	return srv.Run(stdin, stdout)
 }

@@ -286,7 +286,10 @@ func (p *configParser) rule(n *yaml.Node) (*Rule, error) {
 			return r, nil
 		}
 	}
-	return nil, p.errorf(n, "unknown rule %q (hardline rules lists them)", n.Value)
+	if strings.HasPrefix(n.Value, PolicyPrefix) {
+		return policyRule(n.Value), nil
+	}
+	return nil, p.errorf(n, "unknown rule %q (hardline rules lists them; policy rules are POL-<package>-<rule>)", n.Value)
 }
 
 func (p *configParser) ruleSettings(n *yaml.Node, cfg *Config) error {

@@ -23,14 +23,15 @@ func NewEngine(rules []*Rule) *Engine {
 // Rules lists the engine's rules.
 func (e *Engine) Rules() []*Rule { return e.rules }
 
-// Rule finds a rule by code or name.
+// Rule finds a rule by code or name, including rules of policy results
+// (PolicyRule).
 func (e *Engine) Rule(codeOrName string) *Rule {
 	for _, r := range e.rules {
 		if r.Code == codeOrName || r.Name == codeOrName {
 			return r
 		}
 	}
-	return nil
+	return policyRule(codeOrName)
 }
 
 // Run analyzes one parsed document under cfg and returns its findings,
@@ -114,6 +115,11 @@ func (e *Engine) filter(doc *Document, cfg *Config, in []Finding, sups []*Suppre
 	out := in[:0]
 	for _, f := range in {
 		if f.Object.Namespace != "" && cfg.namespaceExcluded(f.Rule.Code, f.Object.Namespace) {
+			continue
+		}
+		// A policy rule runs inside HL005, so the config's "off" for it
+		// applies to its findings.
+		if f.Rule.Policy && !cfg.Enabled(f.Rule) {
 			continue
 		}
 		f.Start, f.End = clamp(f.Start, len(doc.Text)), clamp(f.End, len(doc.Text))

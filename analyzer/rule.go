@@ -109,8 +109,11 @@ type Rule struct {
 	// few review what the others found.
 	Phase Phase
 	// Tag tells editors how to render the rule's findings.
-	Tag   Tag
-	Check func(*Pass)
+	Tag Tag
+	// Policy marks a rule made from a user's Rego policy (PolicyRule):
+	// its code comes from the policy, not from hardline.
+	Policy bool
+	Check  func(*Pass)
 }
 
 // Tag marks findings that editors render specially.
@@ -193,7 +196,13 @@ func (p *Pass) Suppressions() []*Suppression { return p.sups }
 
 // Report records a finding of the running rule.
 func (p *Pass) Report(f Finding) {
-	f.Rule = p.Rule
+	p.ReportAs(p.Rule, f)
+}
+
+// ReportAs records a finding under another rule: the rule that runs Rego
+// policies reports each result under its policy's rule (PolicyRule).
+func (p *Pass) ReportAs(r *Rule, f Finding) {
+	f.Rule = r
 	if p.ids != nil {
 		// As count does for a span: a finding at the very end belongs
 		// to what follows.

@@ -52,7 +52,9 @@ func (s *Suppression) covers(f *Finding) bool {
 			return true
 		}
 	}
-	return false
+	// A policy's own code ("code" in its result) is known only once the
+	// policy produced it, after the suppressions were read.
+	return len(s.Rules) == 0 && f.Rule.Policy && s.Code == f.Rule.Code
 }
 
 // suppressions collects every suppression of a document.

@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -162,11 +163,18 @@ func (s *Server) didChange(_ *glsp.Context, p *protocol.DidChangeTextDocumentPar
 }
 
 func (s *Server) didSave(_ *glsp.Context, p *protocol.DidSaveTextDocumentParams) error {
-	if isConfigFile(uriName(p.TextDocument.URI)) {
+	switch name := uriName(p.TextDocument.URI); {
+	case isConfigFile(name):
 		s.configChanged()
+	case isPolicyFile(name):
+		s.reanalyzeAll()
 	}
 	return nil
 }
+
+// isPolicyFile says whether a changed file is a Rego policy: policies are
+// recompiled when their files change, which the next analysis notices.
+func isPolicyFile(name string) bool { return strings.HasSuffix(name, ".rego") }
 
 func (s *Server) didClose(_ *glsp.Context, p *protocol.DidCloseTextDocumentParams) error {
 	s.mu.Lock()
@@ -190,11 +198,16 @@ func (s *Server) didClose(_ *glsp.Context, p *protocol.DidCloseTextDocumentParam
 }
 
 func (s *Server) didChangeWatchedFiles(_ *glsp.Context, p *protocol.DidChangeWatchedFilesParams) error {
+	policies := false
 	for _, c := range p.Changes {
 		if isConfigFile(uriName(c.URI)) {
 			s.configChanged()
 			return nil
 		}
+		policies = policies || isPolicyFile(uriName(c.URI))
+	}
+	if policies {
+		s.reanalyzeAll()
 	}
 	return nil
 }
@@ -343,7 +356,44 @@ func (s *Server) analyzeAndPublish(d *document, version int32) {
 	}
 	d.shown = len(diags) > 0
 	s.publish(d.uri, &version, diags)
+	s.publishPolicyProblems(a)
 	s.tracef("analyzed %s version %d: %d diagnostics in %.3f ms", d.uri, version, len(diags), float64(time.Since(began).Microseconds())/1000)
+}
+
+// publishPolicyProblems shows the problems of the policies a document's
+// config uses on the policy files themselves, and clears the ones fixed.
+func (s *Server) publishPolicyProblems(a *analysis) {
+	if s.opts.PolicyProblems == nil || a.cfg == nil || len(a.cfg.Policies) == 0 {
+		return
+	}
+	byURI := map[string][]protocol.Diagnostic{}
+	for _, r := range s.opts.PolicyProblems(a.cfg) {
+		abs, err := filepath.Abs(r.Path)
+		if err != nil {
+			continue
+		}
+		uri := pathURI(abs)
+		for i := range r.Findings {
+			byURI[uri] = append(byURI[uri], diagnostic(r.Lines, &r.Findings[i], 0, a.cfg.DocsURL))
+		}
+	}
+	key := strings.Join(a.cfg.Policies, "\x00")
+	s.mu.Lock()
+	before := s.policyDiags[key]
+	now := map[string]bool{}
+	for uri := range byURI {
+		now[uri] = true
+	}
+	s.policyDiags[key] = now
+	s.mu.Unlock()
+	for uri := range before {
+		if !now[uri] {
+			s.publish(uri, nil, []protocol.Diagnostic{})
+		}
+	}
+	for uri, diags := range byURI {
+		s.publish(uri, nil, diags)
+	}
 }
 
 // snapshot is the analysis of the document's current version, computed

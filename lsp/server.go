@@ -46,6 +46,9 @@ type Options struct {
 	// PanicOn makes the handler of this method panic: a fault-injection
 	// hook for tests of the recovery path (HARDLINE_LSP_PANIC_ON).
 	PanicOn string
+	// PolicyProblems reports the Rego policies of a config that cannot run
+	// (HL005 at the policy files), published on those files.
+	PolicyProblems func(*analyzer.Config) []analyzer.FileResult
 }
 
 // DefaultDebounce is short enough to feel live and long enough that a
@@ -70,6 +73,9 @@ type Server struct {
 	caps        clientCaps
 	cancels     map[string]context.CancelFunc
 	configDiags map[string]bool // config files whose errors are published
+	// policyDiags are the policy files with published problems, by the
+	// policy folders of the configs that use them.
+	policyDiags map[string]map[string]bool
 }
 
 // clientCaps are the client capabilities the server acts on.
@@ -89,6 +95,7 @@ func New(opts Options) *Server {
 		docs:        map[string]*document{},
 		cancels:     map[string]context.CancelFunc{},
 		configDiags: map[string]bool{},
+		policyDiags: map[string]map[string]bool{},
 	}
 	s.handler = protocol.Handler{
 		Initialize: s.initialize,
@@ -368,7 +375,7 @@ func (s *Server) initializedNotification(*glsp.Context, *protocol316.Initialized
 			ID:     "hardline-config-files",
 			Method: string(protocol316.MethodWorkspaceDidChangeWatchedFiles),
 			RegisterOptions: protocol316.DidChangeWatchedFilesRegistrationOptions{
-				Watchers: []protocol316.FileSystemWatcher{{GlobPattern: "**/" + analyzer.ConfigFileName}},
+				Watchers: []protocol316.FileSystemWatcher{{GlobPattern: "**/" + analyzer.ConfigFileName}, {GlobPattern: "**/*.rego"}},
 			},
 		}}}
 		if err := s.conn.call(ctx, string(protocol316.ServerClientRegisterCapability), params, nil); err != nil {

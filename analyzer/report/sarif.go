@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"hardline.dev/hardline/analyzer"
@@ -125,7 +126,16 @@ func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
 	run := sarifRun{ColumnKind: "unicodeCodePoints", Results: []sarifResult{}}
 	run.Tool.Driver = sarifDriver{Name: "hardline", Version: o.Version, InformationURI: o.InformationURI, Rules: []sarifRule{}}
 	index := map[*analyzer.Rule]int{}
-	for i, r := range o.Rules {
+	rules := o.Rules
+	// Policy rules exist only where policies produced findings.
+	for _, res := range results {
+		for _, f := range res.Findings {
+			if f.Rule.Policy && !slices.Contains(rules, f.Rule) {
+				rules = append(rules[:len(rules):len(rules)], f.Rule)
+			}
+		}
+	}
+	for i, r := range rules {
 		index[r] = i
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
 			ID: r.Code, Name: r.Name,
