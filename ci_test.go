@@ -144,15 +144,7 @@ func runActionStep(t *testing.T, action actionFile, with map[string]string, dir 
 		})
 		env = append(env, name+"="+value)
 	}
-	cmd := exec.Command("bash", "-c", step.Run)
-	cmd.Dir, cmd.Env = dir, env
-	out, err := cmd.Output()
-	code := 0
-	if exitErr, ok := err.(*exec.ExitError); ok {
-		code = exitErr.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	code, out := runShell(t, "bash", step.Run, dir, env)
 	outputs := map[string]string{}
 	text, _ := os.ReadFile(outFile)
 	for _, line := range strings.Split(strings.TrimSpace(string(text)), "\n") {
@@ -160,7 +152,22 @@ func runActionStep(t *testing.T, action actionFile, with map[string]string, dir 
 			outputs[k] = v
 		}
 	}
-	return code, string(out), outputs
+	return code, out, outputs
+}
+
+// runShell runs a script as a CI system would and returns its exit code
+// and standard output.
+func runShell(t *testing.T, shell, script, dir string, env []string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(shell, "-c", script)
+	cmd.Dir, cmd.Env = dir, env
+	out, err := cmd.Output()
+	if exitErr, ok := err.(*exec.ExitError); ok {
+		return exitErr.ExitCode(), string(out)
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return 0, string(out)
 }
 
 func TestGitHubAction(t *testing.T) {
@@ -361,16 +368,7 @@ func runJobCommand(t *testing.T, script []string, dir string) (int, string) {
 	if line == "" {
 		t.Fatalf("no hardline command in %q", script)
 	}
-	cmd := exec.Command("sh", "-c", line)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(hardlineBinary(t))+string(os.PathListSeparator)+os.Getenv("PATH"))
-	out, err := cmd.Output()
-	if exitErr, ok := err.(*exec.ExitError); ok {
-		return exitErr.ExitCode(), string(out)
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return 0, string(out)
+	return runShell(t, "sh", line, dir, append(os.Environ(), "PATH="+filepath.Dir(hardlineBinary(t))+string(os.PathListSeparator)+os.Getenv("PATH")))
 }
 
 func TestGitLabExample(t *testing.T) {

@@ -81,6 +81,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
+// parsePaths parses a command's flags and paths; when it returns !ok the
+// command ends with code: 0 after -h, 2 after a bad flag (the flag
+// package has printed why).
+func parsePaths(fs *flag.FlagSet, args []string) (paths []string, code int, ok bool) {
+	paths, err := parseInterleaved(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return nil, exitOK, false
+	case err != nil:
+		return nil, exitUsage, false
+	}
+	return paths, 0, true
+}
+
 // parseInterleaved lets flags come before, between or after the paths,
 // as users of other linters expect.
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
@@ -238,12 +252,9 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintln(stderr, "Usage: hardline lint [flags] PATH...\n\nExit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, config or I/O error.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	paths, err := parseInterleaved(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	paths, code, ok := parsePaths(fs, args)
+	if !ok {
+		return code
 	}
 	if !contains(report.Formats, *format) {
 		return usageError(stderr, fmt.Errorf("unknown format %q (want %s)", *format, strings.Join(report.Formats, ", ")))
@@ -449,12 +460,9 @@ func fix(engine *analyzer.Engine, args []string, stdout, stderr io.Writer) int {
 			"(placeholders) never. Exit codes as lint, for what remains after fixing.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	paths, err := parseInterleaved(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	paths, code, ok := parsePaths(fs, args)
+	if !ok {
+		return code
 	}
 	if *diff && *write {
 		return usageError(stderr, errors.New("--diff and --write exclude each other"))

@@ -35,12 +35,9 @@ func pinCommand(engine *analyzer.Engine, resolver *pin.Resolver, args []string, 
 		fmt.Fprintln(stderr, "Usage: hardline pin [--write] PATH...\n\nResolves each image tag (container images, FROM) to its digest in the registry and pins it.\nCredentials come from the Docker config and its credential helpers.\n\nExit codes: 0 all pinned, 1 some references could not be resolved, 2 usage, config or I/O error.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	paths, err := parseInterleaved(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	paths, code, ok := parsePaths(fs, args)
+	if !ok {
+		return code
 	}
 	if len(paths) == 0 {
 		return usageError(stderr, errors.New("no PATH given"))
