@@ -291,11 +291,6 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 			files = append(files, p)
 			continue
 		}
-		text, err := io.ReadAll(stdin)
-		if err != nil {
-			fmt.Fprintln(stderr, "hardline: reading stdin:", err)
-			return exitUsage
-		}
 		name := *stdinName
 		if name == "" {
 			name = "-"
@@ -304,9 +299,20 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 		if err != nil {
 			return usageError(stderr, err)
 		}
-		opts := analyzer.ParseOptions{}
+		opts := analyzer.ParseOptions{Limits: &cfg.Limits}
 		if analyzer.LanguageOf(name) == analyzer.Unknown {
 			opts.Language = analyzer.Kubernetes
+		}
+		// Read one byte past the limit: enough to know the input is too
+		// large, without holding all of it.
+		in := stdin
+		if max := cfg.Limits.MaxFileBytes; max > 0 {
+			in = io.LimitReader(stdin, max+1)
+		}
+		text, err := io.ReadAll(in)
+		if err != nil {
+			fmt.Fprintln(stderr, "hardline: reading stdin:", err)
+			return exitUsage
 		}
 		doc := analyzer.Parse(name, text, opts)
 		findings := engine.Run(doc, cfg)
@@ -452,6 +458,7 @@ func fix(engine *analyzer.Engine, args []string, stdout, stderr io.Writer) int {
 	diff := fs.Bool("diff", false, "print a unified diff of the fixes and write nothing (the default)")
 	write := fs.Bool("write", false, "write the fixed files (atomically; a file changed since it was read is left alone)")
 	unsafe := fs.Bool("unsafe", false, "also apply unsafe fixes (hardening that may break an app: review them)")
+	follow := fs.Bool("follow-symlinks", false, "with --write, also write through symlinks that point outside their folder")
 	var only stringList
 	fs.Var(&only, "rule", "fix only this rule, by code or name (repeatable)")
 	fs.Usage = func() {
@@ -505,7 +512,7 @@ func fix(engine *analyzer.Engine, args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		if *write {
-			if err := analyzer.WriteFileAtomic(r.Path, r.Old, r.New); err != nil {
+			if err := writeFixed(r.Path, r.Old, r.New, *follow); err != nil {
 				fmt.Fprintln(stderr, "hardline:", err)
 				status = exitUsage
 				continue

@@ -1,10 +1,12 @@
 package analyzer
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Language is what a document is analyzed as.
@@ -41,6 +43,9 @@ const (
 	SyntaxProblem ProblemKind = iota
 	// SkippedProblem: the file is deliberately not analyzed (HL003).
 	SkippedProblem
+	// LimitProblem: part of the file exceeds an input limit (an alias
+	// bomb, nesting too deep) and is not analyzed (HL004).
+	LimitProblem
 )
 
 // Problem is something the parser, not a rule, found; rules turn problems
@@ -68,6 +73,8 @@ type Document struct {
 
 	Problems []Problem
 
+	limits Limits
+
 	// editors caches YAMLEditor's editors by *Object; fixes are computed
 	// concurrently (verification, the language server).
 	editors sync.Map
@@ -83,6 +90,11 @@ type ParseOptions struct {
 	// Cache, when set, reuses the unchanged documents of a YAML stream
 	// parsed before with the same cache (one per editor buffer).
 	Cache *ParseCache
+	// Limits bound what hostile input can cost; nil means the defaults.
+	Limits *Limits
+	// Skip, when set, says why the file is not analyzed at all (it is too
+	// large to read, say): the document is only that HL003 finding.
+	Skip string
 }
 
 // Parse parses text as the language its path (or opts) says. It never
@@ -92,7 +104,10 @@ func Parse(path string, text []byte, opts ParseOptions) *Document {
 	if lang == "" {
 		lang = LanguageOf(path)
 	}
-	d := &Document{Path: path, Language: lang, Text: text, Lines: NewLines(text)}
+	d := &Document{Path: path, Language: lang, Text: text, Lines: NewLines(text), limits: DefaultConfig().Limits}
+	if opts.Limits != nil {
+		d.limits = *opts.Limits
+	}
 	// A parser bug on hostile input must not take the process down: the
 	// file becomes a syntax error at its first line instead.
 	defer func() {
@@ -102,6 +117,15 @@ func Parse(path string, text []byte, opts ParseOptions) *Document {
 			d.problem(SyntaxProblem, start, end, fmt.Sprintf("the %s parser failed on this file: %v", lang, v))
 		}
 	}()
+	if lang != Unknown {
+		if opts.Skip == "" {
+			opts.Skip = d.unreadable()
+		}
+		if opts.Skip != "" {
+			d.skip(0, opts.Skip)
+			return d
+		}
+	}
 	switch lang {
 	case Kubernetes:
 		if opts.KustomizePatch {
@@ -113,6 +137,33 @@ func Parse(path string, text []byte, opts ParseOptions) *Document {
 		parseDockerfile(d)
 	}
 	return d
+}
+
+// unreadable says why a text cannot be a manifest or a Dockerfile: too
+// large, binary (a NUL byte, as git decides), or not UTF-8.
+func (d *Document) unreadable() string {
+	if max := d.limits.MaxFileBytes; max > 0 && int64(len(d.Text)) > max {
+		return TooLarge(int64(len(d.Text)), max)
+	}
+	if bytes.IndexByte(d.Text[:min(len(d.Text), 8000)], 0) >= 0 {
+		return "binary file: not analyzed"
+	}
+	if !utf8.Valid(d.Text) {
+		return "not UTF-8 text (Kubernetes and Docker read UTF-8): not analyzed"
+	}
+	return ""
+}
+
+// TooLarge is the HL003 message of a file over limits.maxFileBytes.
+func TooLarge(size, limit int64) string {
+	return fmt.Sprintf("file of %s, over limits.maxFileBytes (%s): not analyzed", byteSize(size), byteSize(limit))
+}
+
+func byteSize(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 func (d *Document) problem(kind ProblemKind, start, end int, msg string) {

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -114,11 +115,12 @@ func eachFile[T any](paths []string, configFor func(string) (*Config, error), fn
 }
 
 func (e *Engine) lintFile(path string, cfg *Config, patches *patchIndex, withFixes bool) FileResult {
-	text, err := os.ReadFile(path)
+	opts := parseOptionsFor(path, patches, cfg)
+	text, err := readLimited(path, cfg.Limits.MaxFileBytes, &opts)
 	if err != nil {
 		return FileResult{Path: path, Err: err}
 	}
-	doc := Parse(path, text, parseOptionsFor(path, patches))
+	doc := Parse(path, text, opts)
 	findings := e.Run(doc, cfg)
 	if withFixes {
 		e.AttachFixes(doc, cfg, findings)
@@ -130,9 +132,29 @@ func (e *Engine) lintFile(path string, cfg *Config, patches *patchIndex, withFix
 	return FileResult{Path: path, Lines: doc.Lines, Findings: findings}
 }
 
+// readLimited reads a file unless it is larger than limit: then it reads
+// nothing (a huge file is not worth the memory) and sets opts.Skip, so the
+// file is reported as skipped.
+func readLimited(path string, limit int64, opts *ParseOptions) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if limit > 0 && info.Size() > limit {
+		opts.Skip = TooLarge(info.Size(), limit)
+		return nil, nil
+	}
+	return io.ReadAll(f)
+}
+
 // parseOptionsFor says how to parse a file found on disk.
-func parseOptionsFor(path string, patches *patchIndex) ParseOptions {
-	opts := ParseOptions{}
+func parseOptionsFor(path string, patches *patchIndex, cfg *Config) ParseOptions {
+	opts := ParseOptions{Limits: &cfg.Limits}
 	if LanguageOf(path) == Unknown {
 		opts.Language = Kubernetes // named explicitly: read it as a manifest
 	}
@@ -226,11 +248,11 @@ type FileFix struct {
 func (e *Engine) FixFiles(paths []string, configFor func(string) (*Config, error), accept func(*Finding, fixes.Fix) bool) []FileFix {
 	patches := &patchIndex{dirs: map[string]map[string]bool{}}
 	return eachFile(paths, configFor, func(path string, cfg *Config) FileFix {
-		text, err := os.ReadFile(path)
+		opts := parseOptionsFor(path, patches, cfg)
+		text, err := readLimited(path, cfg.Limits.MaxFileBytes, &opts)
 		if err != nil {
 			return FileFix{Path: path, Err: err}
 		}
-		opts := parseOptionsFor(path, patches)
 		fixed, applied := e.FixText(path, text, opts, cfg, accept)
 		doc := Parse(path, fixed, opts)
 		findings := e.Run(doc, cfg)
@@ -242,7 +264,7 @@ func (e *Engine) FixFiles(paths []string, configFor func(string) (*Config, error
 }
 
 // WriteFileAtomic replaces path with text: it writes a temporary file in
-// the same folder with the original's mode and renames it over the
+// the same folder with the original's mode and owner and renames it over the
 // original, so a crash leaves either the old or the new file, never half
 // of one. It refuses when the file no longer holds old (someone edited it
 // since it was read).
@@ -263,6 +285,10 @@ func WriteFileAtomic(path string, old, text []byte) error {
 	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
 		tmp.Close()
 		return err
+	}
+	if err := keepOwner(tmp, info); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%s: cannot keep its owner (%v); not overwriting it", path, err)
 	}
 	if err := tmp.Close(); err != nil {
 		return err

@@ -356,6 +356,10 @@ func (v *verifier) objectOf(f *Finding) *Object {
 
 func syntaxProblems(d *Document) int { return syntaxProblemsIn(d, 0, len(d.Text)+1) }
 
+// SyntaxErrors counts what does not parse in the document (HL001's
+// problems): a writer compares the counts before and after an edit.
+func (d *Document) SyntaxErrors() int { return syntaxProblems(d) }
+
 // within is the document seen as its objects and problems in [start, end)
 // alone; the text and positions stay the file's.
 func (d *Document) within(start, end int) *Document {

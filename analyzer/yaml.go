@@ -185,6 +185,13 @@ func (d *Document) decode(start, end, lineOffset int) []*yaml.Node {
 			d.syntaxError(err, lineOffset, end)
 			return roots
 		}
+		// Before anything walks it: a document whose aliases expand
+		// exponentially or that nests too deep is reported, not analyzed.
+		if msg := exceedsLimits(n, d.limits); msg != "" {
+			start, end := d.LineSpan(lineOffset + max(n.Line, 1))
+			d.problem(LimitProblem, start, end, msg)
+			continue
+		}
 		d.checkNodes(n, lineOffset)
 		roots = append(roots, n)
 	}
@@ -249,6 +256,10 @@ func (c *ParseCache) rotate() {
 
 func (d *Document) syntaxError(err error, lineOffset, chunkEnd int) {
 	msg := err.Error()
+	kind := SyntaxProblem
+	if strings.Contains(msg, "exceeded max depth") {
+		kind = LimitProblem // the decoder's own nesting limit
+	}
 	line := lineOffset + 1
 	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
@@ -260,7 +271,56 @@ func (d *Document) syntaxError(err error, lineOffset, chunkEnd int) {
 		line = last
 	}
 	start, end := d.LineSpan(line)
-	d.problem(SyntaxProblem, start, end, "YAML: "+msg)
+	d.problem(kind, start, end, "YAML: "+msg)
+}
+
+// exceedsLimits measures a decoded document as if its aliases were
+// expanded, in time linear in its size (each anchor is measured once), and
+// says which limit it exceeds: the nodes that aliases add
+// (limits.maxAliasExpansion) or the nesting (limits.maxDepth).
+func exceedsLimits(root *yaml.Node, lim Limits) string {
+	w := limitWalk{sizes: map[*yaml.Node]int{}, lim: lim}
+	w.size(root, 0)
+	switch {
+	case w.tooDeep:
+		return fmt.Sprintf("YAML nests deeper than limits.maxDepth (%d): the document is not analyzed", lim.MaxDepth)
+	case lim.MaxAliasExpansion > 0 && w.added > lim.MaxAliasExpansion:
+		return fmt.Sprintf("YAML aliases expand to more than limits.maxAliasExpansion (%d) nodes (an alias bomb?): the document is not analyzed", lim.MaxAliasExpansion)
+	}
+	return ""
+}
+
+type limitWalk struct {
+	sizes   map[*yaml.Node]int // expanded size of anchored nodes
+	lim     Limits
+	added   int // nodes that aliases add when expanded
+	tooDeep bool
+}
+
+func (w *limitWalk) size(n *yaml.Node, depth int) int {
+	if w.lim.MaxDepth > 0 && depth > w.lim.MaxDepth {
+		w.tooDeep = true
+		return 1
+	}
+	if n.Kind == yaml.AliasNode {
+		s, ok := w.sizes[n.Alias]
+		if !ok || n.Alias == nil {
+			s = 1 // an alias of an anchor not yet measured: itself, or a cycle
+		}
+		w.added += s
+		return s
+	}
+	total := 1
+	for _, c := range n.Content {
+		total += w.size(c, depth+1)
+		if w.tooDeep || w.lim.MaxAliasExpansion > 0 && w.added > w.lim.MaxAliasExpansion {
+			return total // enough to know
+		}
+	}
+	if n.Anchor != "" {
+		w.sizes[n] = total
+	}
+	return total
 }
 
 // checkNodes makes the lines of a document decoded on its own absolute

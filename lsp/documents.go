@@ -450,7 +450,7 @@ func (s *Server) analyze(d *document, version int32, text []byte) *analysis {
 	if d.path != "" && a.cfg.Excluded(d.path) {
 		return a
 	}
-	a.doc = analyzer.Parse(d.name, text, analyzer.ParseOptions{Language: a.lang, Cache: &d.cache})
+	a.doc = analyzer.Parse(d.name, text, analyzer.ParseOptions{Language: a.lang, Cache: &d.cache, Limits: &a.cfg.Limits})
 	a.findings = s.engine.Run(a.doc, a.cfg)
 	return a
 }

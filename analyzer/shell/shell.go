@@ -8,6 +8,7 @@ package shell
 import (
 	"path"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -139,12 +140,18 @@ func FromWords(words []Word) *Script {
 	return s
 }
 
+// parsers are reused: a parser's buffers cost more than most RUNs' text,
+// and a Dockerfile can have thousands of RUNs. Parse resets a parser.
+var parsers = sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(syntax.LangBash)) }}
+
 // parse adds the commands of src; in is the command that runs them, and
 // clamp, when set, is the span every position is reported as (a script
 // whose text is not where its offsets say, such as a quoted -c argument
 // with escapes).
 func (s *Script) parse(src string, base, in int, clamp *Word) error {
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	p := parsers.Get().(*syntax.Parser)
+	f, err := p.Parse(strings.NewReader(src), "")
+	parsers.Put(p)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ var _ = register(&analyzer.Rule{
 			if cacheMount(r.In, "/root/.cache") {
 				continue
 			}
-			if truthy(stageEnv(p.Doc.Dockerfile, r.Stage, r.In)["PIP_NO_CACHE_DIR"]) {
+			if truthy(r.Env["PIP_NO_CACHE_DIR"]) {
 				continue
 			}
 			for _, c := range r.Script.Commands {

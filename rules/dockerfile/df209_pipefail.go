@@ -4,7 +4,6 @@ import (
 	"path"
 	"strings"
 
-	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/analyzer/shell"
 )
@@ -23,7 +22,7 @@ var _ = register(&analyzer.Rule{
 	},
 	Check: func(p *analyzer.Pass) {
 		for _, r := range runs(p) {
-			if pipefailShell(r.Stage, r.In) {
+			if pipefailShell(r.Shell) {
 				continue
 			}
 			first, last := -1, -1
@@ -62,18 +61,9 @@ func setsPipefail(c *shell.Command) bool {
 	return false
 }
 
-// pipefailShell tells whether the SHELL in effect before in has pipefail,
+// pipefailShell tells whether a SHELL instruction's command has pipefail,
 // or is not a POSIX shell (the check does not apply).
-func pipefailShell(s *analyzer.Stage, before *analyzer.Instruction) bool {
-	var cmd []string
-	for _, in := range s.Instructions {
-		if in == before {
-			break
-		}
-		if sh, ok := in.Command.(*instructions.ShellCommand); ok {
-			cmd = sh.Shell
-		}
-	}
+func pipefailShell(cmd []string) bool {
 	if len(cmd) == 0 {
 		return false
 	}

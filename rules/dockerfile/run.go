@@ -1,6 +1,7 @@
 package dockerfile
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -17,6 +18,11 @@ type run struct {
 	// InPlace tells that word spans are the words' own bytes in the file
 	// (shell form), so a flag can be inserted after one.
 	InPlace bool
+	// Shell is the stage's SHELL in effect at the RUN (nil: the default).
+	Shell []string
+	// Env is the ENV in effect at the RUN, the base stages' included. It
+	// is shared between RUNs and never modified.
+	Env map[string]string
 }
 
 type runsKey struct{}
@@ -30,14 +36,32 @@ func runs(p *analyzer.Pass) []run {
 			return []run(nil)
 		}
 		var out []run
+		// SHELL and ENV are tracked as the instructions go by: looking
+		// back from each RUN would be quadratic in long Dockerfiles.
+		finalEnv := map[*analyzer.Stage]map[string]string{}
 		for _, s := range ast.Stages {
+			env := map[string]string{}
+			if base := stageByName(ast, s.Index, s.BaseName); base != nil {
+				env = finalEnv[base]
+			}
+			var sh []string
 			for _, in := range s.Instructions {
+				switch c := in.Command.(type) {
+				case *instructions.ShellCommand:
+					sh = c.Shell
+				case *instructions.EnvCommand:
+					env = maps.Clone(env)
+					for _, kv := range c.Env {
+						env[kv.Key] = kv.Value
+					}
+				}
 				if in.Keyword != "run" {
 					continue
 				}
 				sc, inPlace := parseRun(p.Doc, ast, in)
-				out = append(out, run{Stage: s, In: in, Script: sc, InPlace: inPlace})
+				out = append(out, run{Stage: s, In: in, Script: sc, InPlace: inPlace, Shell: sh, Env: env})
 			}
+			finalEnv[s] = env
 		}
 		return out
 	}).([]run)
@@ -230,29 +254,6 @@ func subWord(c *shell.Command, value string, valued ...string) (shell.Word, bool
 		return ops[0], true
 	}
 	return shell.Word{}, false
-}
-
-// stageEnv is the ENV values set in a stage before an instruction (and in
-// the stages it builds on).
-func stageEnv(ast *analyzer.DockerfileAST, s *analyzer.Stage, before *analyzer.Instruction) map[string]string {
-	env := map[string]string{}
-	var chain []*analyzer.Stage
-	for st := s; st != nil; st = stageByName(ast, st.Index, st.BaseName) {
-		chain = append([]*analyzer.Stage{st}, chain...)
-	}
-	for _, st := range chain {
-		for _, in := range st.Instructions {
-			if in == before {
-				break
-			}
-			if e, ok := in.Command.(*instructions.EnvCommand); ok {
-				for _, kv := range e.Env {
-					env[kv.Key] = kv.Value
-				}
-			}
-		}
-	}
-	return env
 }
 
 // truthy is how tools read boolean environment variables.

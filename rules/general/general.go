@@ -5,7 +5,9 @@ package general
 import "hardline.dev/hardline/analyzer"
 
 // Rules lists the package's rules.
-func Rules() []*analyzer.Rule { return []*analyzer.Rule{syntaxError, fileSkipped, unusedSuppression} }
+func Rules() []*analyzer.Rule {
+	return []*analyzer.Rule{syntaxError, fileSkipped, inputLimit, unusedSuppression}
+}
 
 // problems reports the parser's problems of one kind as findings.
 func problems(kind analyzer.ProblemKind) func(*analyzer.Pass) {
@@ -33,16 +35,33 @@ var syntaxError = &analyzer.Rule{
 
 var fileSkipped = &analyzer.Rule{
 	Code: "HL003", Name: "file-skipped",
-	Summary:  "File not analyzed: a Helm template or a kustomize patch",
+	Summary:  "File not analyzed: a Helm template, a kustomize patch, or too large, binary or not UTF-8",
 	Severity: analyzer.Info, Profile: analyzer.Baseline,
 	Doc: analyzer.RuleDoc{
 		Why: "Some files are not Kubernetes objects yet: Helm templates ({{ }} actions) and kustomize patches (partial objects) only become " +
 			"objects after rendering. Linting them as they are would report syntax errors and false positives, so they are skipped and " +
-			"this finding says so. Lint the rendered output instead (`helm template . | hardline lint -`, `kustomize build | hardline lint -`).",
+			"this finding says so. Lint the rendered output instead (`helm template . | hardline lint -`, `kustomize build | hardline lint -`). " +
+			"Files larger than `limits.maxFileBytes` (10 MiB), binary files and text that is not UTF-8 are skipped the same way: they " +
+			"cannot be manifests or Dockerfiles, and reading them would only cost time and memory.",
 		Bad:  "spec:\n  replicas: {{ .Values.replicas }}",
 		Good: "# lint the output of: helm template ./chart",
 	},
 	Check: problems(analyzer.SkippedProblem),
+}
+
+var inputLimit = &analyzer.Rule{
+	Code: "HL004", Name: "input-limit",
+	Summary:  "A YAML document over an input limit: an alias bomb or nesting too deep",
+	Severity: analyzer.Error, Profile: analyzer.Baseline,
+	Doc: analyzer.RuleDoc{
+		Why: "YAML anchors and aliases let a few lines stand for billions of nodes (a \"billion laughs\" alias bomb), and deep nesting can " +
+			"exhaust a parser's stack. Such a document is not analyzed: it is measured in time linear in its size and reported. The limits " +
+			"are `limits.maxAliasExpansion` (nodes that aliases add, 10,000) and `limits.maxDepth` (1,000) in .hardline.yaml. The other " +
+			"documents of the file are analyzed as usual.",
+		Bad:  "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n# …",
+		Good: "env: &env [{name: LOG_LEVEL, value: info}]\n# reuse *env a few times",
+	},
+	Check: problems(analyzer.LimitProblem),
 }
 
 var unusedSuppression = &analyzer.Rule{
