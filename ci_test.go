@@ -496,3 +496,54 @@ func TestPreCommitHooks(t *testing.T) {
 		})
 	}
 }
+
+// TestReadmeCISnippets: the README's "Use in CI" snippets are the tested
+// examples, line for line (the examples may have more lines: comments).
+func TestReadmeCISnippets(t *testing.T) {
+	readme := string(mustRead(t, "README.md"))
+	start := strings.Index(readme, "## Use in CI")
+	if start < 0 {
+		t.Fatal("README has no Use in CI section")
+	}
+	section := readme[start:]
+	if end := strings.Index(section[3:], "\n## "); end >= 0 {
+		section = section[:end+3]
+	}
+	var examples [][]string
+	for _, p := range []string{"examples/ci/github/hardline.yml", "examples/ci/gitlab/.gitlab-ci.yml", "examples/ci/pre-commit/.pre-commit-config.yaml"} {
+		examples = append(examples, strings.Split(string(mustRead(t, p)), "\n"))
+	}
+	// inOrder: every line of block is a line of file, in the same order,
+	// ignoring a trailing comment the file adds.
+	inOrder := func(block, file []string) bool {
+		i := 0
+		for _, l := range file {
+			if i < len(block) && (l == block[i] || strings.HasPrefix(l, block[i]+" #")) {
+				i++
+			}
+		}
+		return i == len(block)
+	}
+	blocks := 0
+	for rest := section; ; {
+		i := strings.Index(rest, "```yaml\n")
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len("```yaml\n"):]
+		j := strings.Index(rest, "```")
+		block := strings.Split(strings.TrimRight(rest[:j], "\n"), "\n")
+		rest = rest[j+3:]
+		blocks++
+		found := false
+		for _, ex := range examples {
+			found = found || inOrder(block, ex)
+		}
+		if !found {
+			t.Errorf("README snippet is not in any examples/ci file:\n%s", strings.Join(block, "\n"))
+		}
+	}
+	if blocks != 3 {
+		t.Errorf("%d yaml snippets in Use in CI, want 3 (GitHub, GitLab, pre-commit)", blocks)
+	}
+}

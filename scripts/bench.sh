@@ -33,6 +33,18 @@ for _ in $(seq 20); do "$bin" lint "$small" >/dev/null || true; done
 end=$(date +%s%N)
 awk -v ns=$((end - start)) 'BEGIN {printf "one small file: %.1f ms wall (mean of 20 runs)\n", ns/20/1e6}'
 
+# Rego policies: the same small inputs with and without the example policies
+# (OPA is linked either way; only the run with policies compiles them), and
+# their evaluation cost per object.
+for with in "" "--policy testdata/policies/policy --data testdata/policies/data"; do
+  start=$(date +%s%N)
+  # shellcheck disable=SC2086
+  for _ in $(seq 20); do "$bin" lint --profile baseline $with testdata/policies/input >/dev/null || true; done
+  end=$(date +%s%N)
+  awk -v ns=$((end - start)) -v w="${with:+with}" 'BEGIN {printf "policy example inputs, %s policies: %.1f ms wall (mean of 20 runs)\n", (w==""?"without":"with"), ns/20/1e6}'
+done
+go test ./rules/policy -run '^$' -bench PolicyEval | grep Benchmark
+
 # The language server: typing latency into a 2,000-line manifest (server-side
 # p50/p99), code action latency, and RSS with 50 such documents open.
 go test ./lsp -run '^$' -bench 'Typing|CodeAction' -benchtime 300x | grep Benchmark
