@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,31 +21,35 @@ import (
 
 var (
 	binOnce sync.Once
-	binPath string
+	binDir  string
 	binErr  error
 )
+
+// TestMain removes the binary hardlineBinary built, if it did.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
 
 // hardlineBinary builds the command once per test run, for tests that run
 // it as a CI system would: from a script or a job's command line.
 func hardlineBinary(t *testing.T) string {
 	t.Helper()
 	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "hardline-ci-test-")
-		if err != nil {
-			binErr = err
+		if binDir, binErr = os.MkdirTemp("", "hardline-ci-test-"); binErr != nil {
 			return
 		}
-		binPath = filepath.Join(dir, "hardline")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = err
-			binPath = string(out)
+		if out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, "hardline"), ".").CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	})
 	if binErr != nil {
-		t.Fatalf("go build: %v\n%s", binErr, binPath)
+		t.Fatal(binErr)
 	}
-	return binPath
+	return filepath.Join(binDir, "hardline")
 }
 
 // readYAML decodes a CI file strictly (a misspelled key fails) into v's

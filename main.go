@@ -285,7 +285,7 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 	}
 
 	var results []analyzer.FileResult
-	var files []string
+	var files, linted []string
 	for _, p := range paths {
 		if p != "-" {
 			files = append(files, p)
@@ -295,6 +295,7 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 		if name == "" {
 			name = "-"
 		}
+		linted = append(linted, name)
 		cfg, err := s.configFor(name)
 		if err != nil {
 			return usageError(stderr, err)
@@ -314,6 +315,10 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 			fmt.Fprintln(stderr, "hardline: reading stdin:", err)
 			return exitUsage
 		}
+		if max := cfg.Limits.MaxFileBytes; max > 0 && int64(len(text)) > max {
+			// Its size is unknown: only that it is over the limit.
+			text, opts.Skip = nil, fmt.Sprintf("standard input over limits.maxFileBytes (%d bytes): not analyzed", max)
+		}
 		doc := analyzer.Parse(name, text, opts)
 		findings := engine.Run(doc, cfg)
 		if withFixes {
@@ -326,7 +331,7 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 		return usageError(stderr, err)
 	}
 	results = append(results, engine.LintFiles(expanded, s.configFor, withFixes)...)
-	results = append(results, policyProblems(append(expanded, *stdinName), s.configFor)...)
+	results = append(results, policyProblems(append(linted, expanded...), s.configFor)...)
 	analyzer.SortResults(results)
 	status := exitOK
 	for _, r := range results {
@@ -391,6 +396,13 @@ func lint(engine *analyzer.Engine, args []string, stdin io.Reader, stdout, stder
 	return exitOK
 }
 
+// printDiff prints a unified diff of a file's change, with git's a/ and b/
+// prefixes so that `git apply` and `patch -p1` take it.
+func printDiff(w io.Writer, path string, old, next []byte) {
+	name := strings.TrimPrefix(filepath.ToSlash(path), "/")
+	fmt.Fprint(w, fixes.Unified("a/"+name, "b/"+name, old, next))
+}
+
 // policyProblems reports the policies that cannot run (HL005 at their own
 // files), once per set of policies the linted files use.
 func policyProblems(paths []string, configFor func(string) (*analyzer.Config, error)) []analyzer.FileResult {
@@ -399,11 +411,15 @@ func policyProblems(paths []string, configFor func(string) (*analyzer.Config, er
 	cwd, _ := os.Getwd()
 	for _, p := range paths {
 		cfg, err := configFor(p)
-		if err != nil || seen[policy.Key(cfg)] {
+		if err != nil {
 			continue
 		}
-		seen[policy.Key(cfg)] = true
-		for _, r := range policy.Results(cfg) {
+		rep := policy.Results(cfg)
+		if seen[rep.Set] {
+			continue
+		}
+		seen[rep.Set] = true
+		for _, r := range rep.Files {
 			if rel, err := filepath.Rel(cwd, r.Path); err == nil && !strings.HasPrefix(rel, "..") {
 				r.Path = rel
 			}
@@ -518,8 +534,7 @@ func fix(engine *analyzer.Engine, args []string, stdout, stderr io.Writer) int {
 				continue
 			}
 		} else {
-			name := filepath.ToSlash(r.Path)
-			fmt.Fprint(stdout, fixes.Unified("a/"+strings.TrimPrefix(name, "/"), "b/"+strings.TrimPrefix(name, "/"), r.Old, r.New))
+			printDiff(stdout, r.Path, r.Old, r.New)
 		}
 		fixedFiles++
 		fixedFindings += len(r.Applied)

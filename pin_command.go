@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -125,8 +123,7 @@ func pinCommand(engine *analyzer.Engine, resolver *pin.Resolver, args []string, 
 				continue
 			}
 		} else {
-			name := strings.TrimPrefix(filepath.ToSlash(w.res.Path), "/")
-			fmt.Fprint(stdout, fixes.Unified("a/"+name, "b/"+name, old, next))
+			printDiff(stdout, w.res.Path, old, next)
 		}
 		pinned += len(edits)
 		pinnedFiles++

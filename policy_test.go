@@ -32,6 +32,13 @@ func TestPolicies(t *testing.T) {
 		t.Errorf("want HL005 at %s and no policy findings:\n%s", want, out)
 	}
 
+	// --namespace picks the packages: none of the examples is in "team".
+	code, out, _ = runCLI(t, "", "lint", "--profile", "baseline", "--policy", "testdata/policies/policy",
+		"--data", "testdata/policies/data", "--namespace", "team", "testdata/policies/input")
+	if code != exitOK || out != "" {
+		t.Errorf("--namespace team: exit %d:\n%s", code, out)
+	}
+
 	// The config file's policies: relative to the config, with its own
 	// namespace list and data.
 	cfgDir := copyTree(t, "testdata/policies")

@@ -41,3 +41,13 @@ func policyRule(code string) *Rule {
 	}
 	return nil
 }
+
+// PolicyReport is what keeps a config's policies from running: their
+// problems, as findings of the policy files themselves.
+type PolicyReport struct {
+	// Set identifies the policies (folders, syntax, namespaces, data);
+	// Version changes whenever their files do. Both are "" without
+	// policies.
+	Set, Version string
+	Files        []FileResult
+}

@@ -307,6 +307,8 @@ func (s *Server) reanalyzeAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.configGen++
+	// Settings may re-grade HL005: publish the policy problems again.
+	s.policyVersions = map[string]string{}
 	for _, d := range s.docs {
 		d.analysis, d.config = nil, nil
 		s.scheduleLocked(d, 0)
@@ -361,13 +363,22 @@ func (s *Server) analyzeAndPublish(d *document, version int32) {
 }
 
 // publishPolicyProblems shows the problems of the policies a document's
-// config uses on the policy files themselves, and clears the ones fixed.
+// config uses on the policy files themselves, and clears the ones fixed;
+// only when the policies' files changed since they were last published.
 func (s *Server) publishPolicyProblems(a *analysis) {
 	if s.opts.PolicyProblems == nil || a.cfg == nil || len(a.cfg.Policies) == 0 {
 		return
 	}
+	rep := s.opts.PolicyProblems(a.cfg)
+	s.mu.Lock()
+	if v, ok := s.policyVersions[rep.Set]; ok && v == rep.Version {
+		s.mu.Unlock()
+		return
+	}
+	s.policyVersions[rep.Set] = rep.Version
+	s.mu.Unlock()
 	byURI := map[string][]protocol.Diagnostic{}
-	for _, r := range s.opts.PolicyProblems(a.cfg) {
+	for _, r := range rep.Files {
 		abs, err := filepath.Abs(r.Path)
 		if err != nil {
 			continue
@@ -377,14 +388,13 @@ func (s *Server) publishPolicyProblems(a *analysis) {
 			byURI[uri] = append(byURI[uri], diagnostic(r.Lines, &r.Findings[i], 0, a.cfg.DocsURL))
 		}
 	}
-	key := strings.Join(a.cfg.Policies, "\x00")
 	s.mu.Lock()
-	before := s.policyDiags[key]
+	before := s.policyDiags[rep.Set]
 	now := map[string]bool{}
 	for uri := range byURI {
 		now[uri] = true
 	}
-	s.policyDiags[key] = now
+	s.policyDiags[rep.Set] = now
 	s.mu.Unlock()
 	for uri := range before {
 		if !now[uri] {

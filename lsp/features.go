@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -200,7 +199,7 @@ func (s *Server) codeAction(ctx *glsp.Context, p *protocol.CodeActionParams) (an
 					Edit:        s.workspaceEdit(d, a, fix.Edits),
 				})
 			}
-			if a.cfg.Network && isPinRule(f.Rule.Code) {
+			if a.cfg.Network && pin.Fixes(f.Rule.Code) {
 				// The lookup runs only when the action is chosen.
 				actions = append(actions, protocol.CodeAction{
 					Title: "Pin to digest (asks the registry)", Kind: ptr(protocol.CodeActionKindQuickFix),
@@ -465,7 +464,7 @@ func (s *Server) pinEdit(ctx context.Context, d *document, a *analysis, offset i
 	var targets []pin.Target
 	var skipped []pin.Skipped
 	for _, f := range a.findings {
-		if f.Start == offset && isPinRule(f.Rule.Code) {
+		if f.Start == offset && pin.Fixes(f.Rule.Code) {
 			targets, skipped = pin.Targets(a.doc.Text, []analyzer.Finding{f})
 			break
 		}
@@ -485,8 +484,6 @@ func (s *Server) pinEdit(ctx context.Context, d *document, a *analysis, offset i
 	}
 	return s.workspaceEdit(d, a, []fixes.TextEdit{pin.Edit(targets[0], digest)}), nil
 }
-
-func isPinRule(code string) bool { return slices.Contains(pin.Rules, code) }
 
 func (s *Server) hover(_ *glsp.Context, p *protocol.HoverParams) (*protocol.Hover, error) {
 	_, a := s.snapshot(p.TextDocument.URI)

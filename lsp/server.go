@@ -48,7 +48,7 @@ type Options struct {
 	PanicOn string
 	// PolicyProblems reports the Rego policies of a config that cannot run
 	// (HL005 at the policy files), published on those files.
-	PolicyProblems func(*analyzer.Config) []analyzer.FileResult
+	PolicyProblems func(*analyzer.Config) analyzer.PolicyReport
 }
 
 // DefaultDebounce is short enough to feel live and long enough that a
@@ -73,9 +73,10 @@ type Server struct {
 	caps        clientCaps
 	cancels     map[string]context.CancelFunc
 	configDiags map[string]bool // config files whose errors are published
-	// policyDiags are the policy files with published problems, by the
-	// policy folders of the configs that use them.
-	policyDiags map[string]map[string]bool
+	// policyDiags are the policy files with published problems, and
+	// policyVersions the version published, by set of policies.
+	policyDiags    map[string]map[string]bool
+	policyVersions map[string]string
 }
 
 // clientCaps are the client capabilities the server acts on.
@@ -89,13 +90,14 @@ func New(opts Options) *Server {
 		opts.Log = io.Discard
 	}
 	s := &Server{
-		opts:        opts,
-		engine:      opts.Engine,
-		finder:      analyzer.NewConfigFinder(opts.Engine.Rules()),
-		docs:        map[string]*document{},
-		cancels:     map[string]context.CancelFunc{},
-		configDiags: map[string]bool{},
-		policyDiags: map[string]map[string]bool{},
+		opts:           opts,
+		engine:         opts.Engine,
+		finder:         analyzer.NewConfigFinder(opts.Engine.Rules()),
+		docs:           map[string]*document{},
+		cancels:        map[string]context.CancelFunc{},
+		configDiags:    map[string]bool{},
+		policyDiags:    map[string]map[string]bool{},
+		policyVersions: map[string]string{},
 	}
 	s.handler = protocol.Handler{
 		Initialize: s.initialize,

@@ -7,6 +7,7 @@ package pin
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -38,7 +39,8 @@ type Skipped struct {
 	Reason string
 }
 
-func isPinRule(code string) bool { return code == "KS502" || code == "DF103" }
+// Fixes tells whether pinning is the fix of the rule with this code.
+func Fixes(code string) bool { return slices.Contains(Rules, code) }
 
 // Targets picks the pinnable references among the findings of text.
 // KS502 findings span `image: <value>`, DF103 findings the FROM image.
@@ -46,7 +48,7 @@ func Targets(text []byte, findings []analyzer.Finding) ([]Target, []Skipped) {
 	var targets []Target
 	var skipped []Skipped
 	for _, f := range findings {
-		if !isPinRule(f.Rule.Code) || f.Start < 0 || f.End > len(text) || f.Start >= f.End {
+		if !Fixes(f.Rule.Code) || f.Start < 0 || f.End > len(text) || f.Start >= f.End {
 			continue
 		}
 		span := text[f.Start:f.End]

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"path/filepath"
-	"strings"
 
 	"hardline.dev/hardline/analyzer"
 )
@@ -55,7 +54,7 @@ func GitLab(w io.Writer, results []analyzer.FileResult) error {
 	issues := []gitlabIssue{}
 	for _, r := range results {
 		// GitLab links paths relative to the repository root.
-		path := strings.TrimPrefix(filepath.ToSlash(filepath.Clean(r.Path)), "./")
+		path := filepath.ToSlash(filepath.Clean(r.Path))
 		for _, f := range r.Findings {
 			issues = append(issues, gitlabIssue{
 				Type:        "issue",

@@ -21,10 +21,6 @@ var _ = register(&analyzer.Rule{
 		Good: "COPY corp-ca.crt /usr/local/share/ca-certificates/\nRUN update-ca-certificates && curl -fsSL https://internal.example.com/tool -o /usr/local/bin/tool",
 	},
 	Check: func(p *analyzer.Pass) {
-		ast := p.Doc.Dockerfile
-		if ast == nil {
-			return
-		}
 		for _, r := range runs(p) {
 			for _, c := range r.Script.Commands {
 				for _, a := range c.Assigns {
@@ -37,21 +33,18 @@ var _ = register(&analyzer.Rule{
 				}
 			}
 		}
-		for _, s := range ast.Stages {
-			for _, in := range s.Instructions {
-				env, ok := in.Command.(*instructions.EnvCommand)
-				if !ok {
-					continue
-				}
-				for _, kv := range env.Env {
-					if !insecureVar(kv.Key, kv.Value) {
-						continue
-					}
+		eachInstruction(p, func(s *analyzer.Stage, in *analyzer.Instruction) {
+			env, ok := in.Command.(*instructions.EnvCommand)
+			if !ok {
+				return
+			}
+			for _, kv := range env.Env {
+				if insecureVar(kv.Key, kv.Value) {
 					start, end := wordOr(p.Doc, in, kv.Key)
 					report(p, s, start, end, nil, "ENV "+kv.Key+"="+kv.Value+" turns TLS certificate checks off for every later command and the container")
 				}
 			}
-		}
+		})
 	},
 })
 

@@ -20,10 +20,6 @@ var _ = register(&analyzer.Rule{
 		Good: "RUN chown -R 65532:65532 /app && chmod -R 755 /app",
 	},
 	Check: func(p *analyzer.Pass) {
-		ast := p.Doc.Dockerfile
-		if ast == nil {
-			return
-		}
 		for _, r := range runs(p) {
 			for _, c := range r.Script.Commands {
 				if c.Name != "chmod" {
@@ -37,22 +33,19 @@ var _ = register(&analyzer.Rule{
 				}
 			}
 		}
-		for _, s := range ast.Stages {
-			for _, in := range s.Instructions {
-				var mode *string
-				switch c := in.Command.(type) {
-				case *instructions.CopyCommand:
-					mode = &c.Chmod
-				case *instructions.AddCommand:
-					mode = &c.Chmod
-				}
-				if mode == nil || !worldWritable(*mode) {
-					continue
-				}
-				start, end := wordOr(p.Doc, in, *mode)
-				report(p, s, start, end, nil, "--chmod="+*mode+" makes files writable by every user")
+		eachInstruction(p, func(s *analyzer.Stage, in *analyzer.Instruction) {
+			var mode string
+			switch c := in.Command.(type) {
+			case *instructions.CopyCommand:
+				mode = c.Chmod
+			case *instructions.AddCommand:
+				mode = c.Chmod
 			}
-		}
+			if worldWritable(mode) {
+				start, end := wordOr(p.Doc, in, mode)
+				report(p, s, start, end, nil, "--chmod="+mode+" makes files writable by every user")
+			}
+		})
 	},
 })
 

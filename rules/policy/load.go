@@ -47,7 +47,10 @@ type Set struct {
 	// broken policy stops all of them rather than some silently.
 	Problems []Problem
 	queries  []query
-	stamp    string
+	// key identifies the set (its configuration), stamp the state of its
+	// files; report is Problems as findings, made once (Results).
+	key, stamp string
+	report     []analyzer.FileResult
 }
 
 // query is one namespace's prepared query: data.<namespace>.
@@ -66,11 +69,12 @@ type entry struct {
 	set *Set
 }
 
-// key names what a set depends on in a configuration.
-func key(cfg *analyzer.Config) string {
+// key names what a set depends on in a configuration, given its
+// resolved policy and data folders.
+func key(cfg *analyzer.Config, policyDirs, dataDirs []string) string {
 	return strings.Join([]string{
-		strings.Join(dirs(cfg, cfg.Policies), "\x00"), cfg.RegoVersion,
-		strings.Join(cfg.PolicyNamespaces, "\x00"), strings.Join(dirs(cfg, cfg.Data), "\x00"),
+		strings.Join(policyDirs, "\x00"), cfg.RegoVersion,
+		strings.Join(cfg.PolicyNamespaces, "\x00"), strings.Join(dataDirs, "\x00"),
 	}, "\x01")
 }
 
@@ -90,17 +94,29 @@ func dirs(cfg *analyzer.Config, list []string) []string {
 // Load returns the compiled policies of cfg (nil when it has none),
 // compiling them the first time and whenever their files change.
 func Load(cfg *analyzer.Config) *Set {
+	return load(cfg, true)
+}
+
+// load is Load; without rescan, a set compiled before is returned as it
+// is (the analysis that just ran has checked its files).
+func load(cfg *analyzer.Config, rescan bool) *Set {
 	if len(cfg.Policies) == 0 {
 		return nil
 	}
-	v, _ := sets.LoadOrStore(key(cfg), &entry{})
+	policyDirs, dataDirs := dirs(cfg, cfg.Policies), dirs(cfg, cfg.Data)
+	k := key(cfg, policyDirs, dataDirs)
+	v, _ := sets.LoadOrStore(k, &entry{})
 	e := v.(*entry)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	policyFiles, dataFiles, stamp := scan(dirs(cfg, cfg.Policies), dirs(cfg, cfg.Data))
+	if e.set != nil && !rescan {
+		return e.set
+	}
+	policyFiles, dataFiles, stamp := scan(policyDirs, dataDirs)
 	if e.set == nil || e.set.stamp != stamp {
 		e.set = compile(cfg, policyFiles, dataFiles)
-		e.set.stamp = stamp
+		e.set.key, e.set.stamp = k, stamp
+		e.set.report = problemResults(e.set.Problems)
 	}
 	return e.set
 }

@@ -125,7 +125,7 @@ func TestRegoVersions(t *testing.T) {
 					t.Errorf("findings with a broken policy: %q", got)
 				}
 				got = nil
-				for _, r := range policy.Results(cfg) {
+				for _, r := range policy.Results(cfg).Files {
 					for _, f := range r.Findings {
 						got = append(got, fmt.Sprintf("%d:%d %s %s: %s", f.Range.Start.Line, f.Range.Start.Column, f.Rule.Code, f.Severity, f.Message))
 					}
@@ -158,7 +158,7 @@ func TestNetworkBuiltinsDoNotCompile(t *testing.T) {
 			if got := lint(t, cfg, "pod.yaml", pod); len(got) != 0 {
 				t.Errorf("findings: %q", got)
 			}
-			res := policy.Results(cfg)
+			res := policy.Results(cfg).Files
 			if len(res) != 1 || len(res[0].Findings) == 0 {
 				t.Fatalf("no HL005 for %s: %+v", name, res)
 			}
@@ -220,10 +220,37 @@ warn contains {"msg": "mine", "code": "TEAM-1", "path": "spec.containers[0].imag
 	if got := lint(t, &off, "pod.yaml", pod); !cmp.Equal([]string{"8:5 TEAM-1 warning: mine"}, got) {
 		t.Errorf("POL-main-deny: off: %q", got)
 	}
+	regraded, err := analyzer.ApplyConfig(*cfg, "test", []byte(`{"rules": {"POL-main-deny": "info"}}`), engine.Rules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lint(t, &regraded, "pod.yaml", pod); !cmp.Equal([]string{"2:1 POL-main-deny info: no pods", "8:5 TEAM-1 warning: mine"}, got) {
+		t.Errorf("POL-main-deny: info: %q", got)
+	}
 	suppressed := strings.Replace(pod, "kind: Pod", "kind: Pod # hardline:ignore POL-main-deny", 1)
 	suppressed = strings.Replace(suppressed, "image: nginx:1.27", "image: nginx:1.27 # hardline:ignore TEAM-1", 1)
 	if got := lint(t, cfg, "pod.yaml", suppressed); len(got) != 0 {
 		t.Errorf("suppressed: %q", got)
+	}
+}
+
+// TestDockerfileLines: a Dockerfile result with "line" points at the
+// instruction on that line; without it, at the first FROM.
+func TestDockerfileLines(t *testing.T) {
+	dir := writePolicies(t, map[string]string{"p.rego": `package main
+
+deny contains {"msg": "at line 3", "line": 3} if {
+	some i
+	input[i].Cmd == "user"
+}
+warn contains "no healthcheck" if not any_healthcheck
+any_healthcheck if input[_].Cmd == "healthcheck"
+`})
+	cfg := config(t, []string{dir})
+	dockerfile := "FROM debian:12 AS build\nRUN make \\\n  all\nUSER root\n"
+	want := []string{"1:1 POL-main-warn warning: no healthcheck", "2:1 POL-main-deny error: at line 3"}
+	if got := lint(t, cfg, "Dockerfile", dockerfile); !cmp.Equal(want, got) {
+		t.Errorf("got %q, want %q (line 3 is the RUN's continuation)", got, want)
 	}
 }
 
@@ -257,7 +284,7 @@ func TestReload(t *testing.T) {
 // TestNoPoliciesNoOPA: without policies nothing is loaded or compiled.
 func TestNoPoliciesNoOPA(t *testing.T) {
 	cfg := config(t, nil)
-	if policy.Load(cfg) != nil || policy.Results(cfg) != nil {
+	if policy.Load(cfg) != nil || policy.Results(cfg).Files != nil {
 		t.Error("a config without policies loaded some")
 	}
 }

@@ -34,8 +34,11 @@ var runner = &analyzer.Rule{
 		Bad:  "deny contains msg if {\n  http.send({\"method\": \"get\", \"url\": \"https://example.com\"})\n  msg := \"never\"\n}",
 		Good: "deny contains msg if {\n  not startswith(input.spec.template.spec.containers[_].image, \"registry.example/\")\n  msg := \"images must come from registry.example\"\n}",
 	},
-	Check: check,
 }
+
+// The check reports problems as findings of runner itself: set in init to
+// break the initialization cycle.
+func init() { runner.Check = check }
 
 // Rules returns this package's rules.
 func Rules() []*analyzer.Rule { return []*analyzer.Rule{runner} }
@@ -274,23 +277,19 @@ func dockerfileSpan(doc *analyzer.Document, lines []int, line int) (int, int) {
 	return doc.LineSpan(1)
 }
 
-// Results reports the problems of the policies cfg uses as HL005 findings
-// at the policy files' lines, for outputs to list with the linted files.
-func Results(cfg *analyzer.Config) []analyzer.FileResult {
-	set := Load(cfg)
-	if set == nil {
-		return nil
-	}
+// problemResults turns problems into HL005 findings at the policy files'
+// lines, with the rule's default severity.
+func problemResults(problems []Problem) []analyzer.FileResult {
 	var out []analyzer.FileResult
-	for _, pr := range set.Problems {
+	for _, pr := range problems {
 		text, _ := os.ReadFile(pr.Path)
 		lines := analyzer.NewLines(text)
 		start := lines.Offset(pr.Line, pr.Col)
-		end := min(lines.End(pr.Line), len(text))
+		end := max(start, min(lines.End(pr.Line), len(text)))
 		sum := sha256.Sum256([]byte("HL005\x00" + pr.Path + "\x00" + pr.Message))
 		f := analyzer.Finding{
-			Rule: runner, Severity: cfg.SeverityOf(runner), Message: pr.Message,
-			Start: start, End: max(start, end), Range: lines.Range(start, max(start, end)),
+			Rule: runner, Severity: runner.Severity, Message: pr.Message,
+			Start: start, End: end, Range: lines.Range(start, end),
 			Fingerprint: hex.EncodeToString(sum[:16]),
 		}
 		if n := len(out); n > 0 && out[n-1].Path == pr.Path {
@@ -302,11 +301,23 @@ func Results(cfg *analyzer.Config) []analyzer.FileResult {
 	return out
 }
 
-// Key identifies the policy set a configuration uses, so that callers
-// report each set's problems once.
-func Key(cfg *analyzer.Config) string {
-	if len(cfg.Policies) == 0 {
-		return ""
+// Results reports the problems of the policies cfg uses, as findings of
+// the policy files, for outputs to list with the linted files and editors
+// to show on the .rego files. It reuses the set the analyses compiled.
+func Results(cfg *analyzer.Config) analyzer.PolicyReport {
+	set := load(cfg, false)
+	if set == nil {
+		return analyzer.PolicyReport{}
 	}
-	return key(cfg)
+	rep := analyzer.PolicyReport{Set: set.key, Version: set.stamp}
+	severity := cfg.SeverityOf(runner)
+	for _, r := range set.report {
+		fs := slices.Clone(r.Findings)
+		for i := range fs {
+			fs[i].Severity = severity
+		}
+		r.Findings = fs
+		rep.Files = append(rep.Files, r)
+	}
+	return rep
 }
