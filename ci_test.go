@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"hardline.dev/hardline/internal/cli"
+	"hardline.dev/hardline/internal/testenv"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -193,9 +195,9 @@ func TestGitHubAction(t *testing.T) {
 	}
 
 	t.Run("defaults: annotations, SARIF, exit 1 on findings", func(t *testing.T) {
-		dir := copyTree(t, "testdata/examples")
+		dir := testenv.CopyTree(t, "testdata/examples")
 		code, out, outputs := runActionStep(t, action, nil, dir)
-		if code != exitFindings {
+		if code != cli.ExitFindings {
 			t.Fatalf("exit %d, want 1 (the examples have errors)\n%s", code, out)
 		}
 		lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -215,11 +217,11 @@ func TestGitHubAction(t *testing.T) {
 	})
 
 	t.Run("inputs reach the command line", func(t *testing.T) {
-		dir := copyTree(t, "testdata/examples")
+		dir := testenv.CopyTree(t, "testdata/examples")
 		code, out, outputs := runActionStep(t, action, map[string]string{
 			"paths": "deployment.yaml\nDockerfile", "profile": "baseline", "fail-on": "warning", "format": "text", "sarif-file": "",
 		}, dir)
-		if code != exitFindings || !strings.Contains(out, "deployment.yaml:25:13: error KS101") {
+		if code != cli.ExitFindings || !strings.Contains(out, "deployment.yaml:25:13: error KS101") {
 			t.Fatalf("exit %d, output:\n%s", code, out)
 		}
 		if strings.Contains(out, "KS201") {
@@ -234,13 +236,13 @@ func TestGitHubAction(t *testing.T) {
 	})
 
 	t.Run("a baseline turns the existing findings off", func(t *testing.T) {
-		dir := copyTree(t, "testdata/examples")
+		dir := testenv.CopyTree(t, "testdata/examples")
 		// Written as the action lints: from the same folder, the same paths.
-		if code, out := runJobCommand(t, []string{"hardline lint --write-baseline baseline.json ."}, dir); code != exitOK {
+		if code, out := runJobCommand(t, []string{"hardline lint --write-baseline baseline.json ."}, dir); code != cli.ExitOK {
 			t.Fatalf("write-baseline: exit %d: %s", code, out)
 		}
 		code, out, _ := runActionStep(t, action, map[string]string{"baseline": "baseline.json"}, dir)
-		if code != exitOK || out != "" {
+		if code != cli.ExitOK || out != "" {
 			t.Errorf("exit %d, output %q; want 0 and nothing", code, out)
 		}
 	})
@@ -340,8 +342,8 @@ func TestGitHubWorkflowExample(t *testing.T) {
 		t.Errorf("upload-sarif must run when the lint step failed on findings: if %q", upload.If)
 	}
 	// The inputs the example sets, run as the runner would run them.
-	code, out, outputs := runActionStep(t, action, lint.With, copyTree(t, "testdata/examples"))
-	if code != exitFindings || outputs["sarif-file"] != lint.With["sarif-file"] {
+	code, out, outputs := runActionStep(t, action, lint.With, testenv.CopyTree(t, "testdata/examples"))
+	if code != cli.ExitFindings || outputs["sarif-file"] != lint.With["sarif-file"] {
 		t.Errorf("exit %d, outputs %v:\n%s", code, outputs, out)
 	}
 }
@@ -387,9 +389,9 @@ func TestGitLabExample(t *testing.T) {
 	if report == "" || job.Artifacts.When != "always" {
 		t.Fatalf("artifacts: want when: always and reports: codequality, got %+v", job.Artifacts)
 	}
-	dir := copyTree(t, "testdata/examples")
+	dir := testenv.CopyTree(t, "testdata/examples")
 	code, out := runJobCommand(t, job.Script, dir)
-	if code != exitFindings || !strings.Contains(out, "KS101") {
+	if code != cli.ExitFindings || !strings.Contains(out, "KS101") {
 		t.Errorf("exit %d (want 1), log:\n%s", code, out)
 	}
 	text, err := os.ReadFile(filepath.Join(dir, report))
@@ -482,12 +484,12 @@ func TestPreCommitHooks(t *testing.T) {
 			}
 			// What pre-commit runs: entry, the config's args, the staged files
 			// (here: the examples that exist).
-			dir := copyTree(t, "testdata/examples")
+			dir := testenv.CopyTree(t, "testdata/examples")
 			line := h.Entry + " " + strings.Join(args[h.ID], " ") + " Dockerfile deployment.yaml hardened.yaml"
 			code, out := runJobCommand(t, []string{line}, dir)
 			switch h.ID {
 			case "hardline-lint":
-				if code != exitFindings || !strings.Contains(out, "deployment.yaml:25:13: error KS101") {
+				if code != cli.ExitFindings || !strings.Contains(out, "deployment.yaml:25:13: error KS101") {
 					t.Errorf("%s: exit %d, output:\n%s", line, code, out)
 				}
 			case "hardline-fix":

@@ -147,11 +147,6 @@ func TestHostileInputs(t *testing.T) {
 			if rss > tt.maxRSSMiB {
 				t.Errorf("peak RSS %d MiB, over the bound of %d MiB", rss, tt.maxRSSMiB)
 			}
-			// A guard against exponential or quadratic work, not a
-			// measurement: each case takes well under a second here.
-			if elapsed > 60*time.Second {
-				t.Errorf("took %v", elapsed)
-			}
 		})
 	}
 }
@@ -163,17 +158,4 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// TestStdinLimit: standard input is read only up to limits.maxFileBytes
-// (one byte more, to know it is over), and is then skipped like a file.
-func TestStdinLimit(t *testing.T) {
-	cfg := filepath.Join(t.TempDir(), "tiny.yaml")
-	if err := os.WriteFile(cfg, []byte("limits: {maxFileBytes: 64}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, out, errOut := runCLI(t, privilegedPod, "lint", "--config", cfg, "--stdin-filename", "pod.yaml", "-")
-	if !strings.Contains(out, "pod.yaml:1:1: info HL003 file-skipped: standard input over limits.maxFileBytes (64 bytes): not analyzed") || strings.Contains(out, "KS101") {
-		t.Errorf("stdout %q, stderr %q", out, errOut)
-	}
 }

@@ -2,178 +2,46 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
-	"github.com/google/go-cmp/cmp"
-	"hardline.dev/hardline/analyzer"
-	"hardline.dev/hardline/analyzer/report"
-	"hardline.dev/hardline/rules"
+	"hardline.dev/hardline/internal/cli"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+func runMain(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errOut)
+	code := run(args, strings.NewReader(""), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test . -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
-}
-
-// TestExamples pins the quick start's output in every format.
-func TestExamples(t *testing.T) {
-	for _, format := range report.Formats {
-		code, out, errOut := runCLI(t, "", "lint", "--format", format, "testdata/examples")
-		if code != exitFindings || errOut != "" {
-			t.Errorf("%s: exit %d, stderr %q; want 1 and nothing", format, code, errOut)
-		}
-		golden(t, filepath.Join("testdata", "golden", "examples."+format), out)
-	}
-}
-
-func TestExitCodes(t *testing.T) {
+// TestCommands: main picks the command; the commands' own tests are in
+// internal/cli and lsp.
+func TestCommands(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
 		want int
+		out  string
 	}{
-		{"clean file", []string{"lint", "testdata/examples/hardened.yaml"}, exitOK},
-		{"findings", []string{"lint", "testdata/examples"}, exitFindings},
-		{"flags after paths", []string{"lint", "testdata/examples", "--profile", "baseline"}, exitFindings},
-		{"warnings pass at fail-on error", []string{"lint", "testdata/examples/Dockerfile"}, exitOK},
-		{"warnings fail at fail-on warning", []string{"lint", "--fail-on", "warning", "testdata/examples/Dockerfile"}, exitFindings},
-		{"unknown flag", []string{"lint", "--nope", "testdata/examples"}, exitUsage},
-		{"unknown profile", []string{"lint", "--profile", "strict", "testdata/examples"}, exitUsage},
-		{"unknown format", []string{"lint", "--format", "xml", "testdata/examples"}, exitUsage},
-		{"missing path", []string{"lint", "testdata/nope.yaml"}, exitUsage},
-		{"no path", []string{"lint"}, exitUsage},
-		{"unknown command", []string{"frobnicate"}, exitUsage},
-		{"unknown rule", []string{"rules", "KS999"}, exitUsage},
-		{"version", []string{"version"}, exitOK},
-		{"lsp, client gone at once", []string{"lsp", "--stdio"}, exitOK},
-		{"lsp with a missing config", []string{"lsp", "--config", "testdata/nope.yaml"}, exitUsage},
-		{"lsp with an argument", []string{"lsp", "testdata"}, exitUsage},
+		{"no command", nil, cli.ExitUsage, ""},
+		{"lint", []string{"lint", "testdata/examples"}, cli.ExitFindings, "KS101"},
+		{"fix", []string{"fix", "testdata/examples/hardened.yaml"}, cli.ExitOK, ""},
+		{"rules", []string{"rules", "KS101"}, cli.ExitOK, "## KS101 privileged-container"},
+		{"pin without a path", []string{"pin"}, cli.ExitUsage, ""},
+		{"unknown command", []string{"frobnicate"}, cli.ExitUsage, ""},
+		{"version", []string{"version"}, cli.ExitOK, "hardline " + version},
+		{"help", []string{"help"}, cli.ExitOK, "Usage:"},
+		{"lsp, client gone at once", []string{"lsp", "--stdio"}, cli.ExitOK, ""},
+		{"lsp with a missing config", []string{"lsp", "--config", "testdata/nope.yaml"}, cli.ExitUsage, ""},
+		{"lsp with an argument", []string{"lsp", "testdata"}, cli.ExitUsage, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if code, _, errOut := runCLI(t, "", tt.args...); code != tt.want {
-				t.Errorf("exit %d, want %d (stderr %q)", code, tt.want, errOut)
+			code, out, errOut := runMain(t, tt.args...)
+			if code != tt.want || !strings.Contains(out, tt.out) {
+				t.Errorf("exit %d, want %d; stdout %q lacks %q (stderr %q)", code, tt.want, out, tt.out, errOut)
 			}
 		})
-	}
-}
-
-func TestStdin(t *testing.T) {
-	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: x:1\n    securityContext: {privileged: true}\n"
-	code, out, _ := runCLI(t, pod, "lint", "--profile", "baseline", "--stdin-filename", "k8s/pod.yaml", "-")
-	if code != exitFindings || out != "k8s/pod.yaml:8:23: error KS101 privileged-container: container \"c\" must not set securityContext.privileged: true\n" {
-		t.Errorf("exit %d, output %q", code, out)
-	}
-	// The file name selects the language.
-	code, out, _ = runCLI(t, "FROM alpine\n", "lint", "--stdin-filename", "Dockerfile", "-")
-	if code != exitOK || !strings.Contains(out, "Dockerfile:1:6: warning DF102") {
-		t.Errorf("exit %d, output %q", code, out)
-	}
-}
-
-func TestRulesCommand(t *testing.T) {
-	_, out, _ := runCLI(t, "", "rules")
-	for _, r := range rules.All() {
-		if !strings.Contains(out, r.Code+"  ") || !strings.Contains(out, r.Name) {
-			t.Errorf("rules list lacks %s %s", r.Code, r.Name)
-		}
-	}
-	code, out, _ := runCLI(t, "", "rules", "privileged-container")
-	if code != exitOK || !strings.HasPrefix(out, "## KS101 privileged-container") || !strings.Contains(out, "### Bad") {
-		t.Errorf("rules KS101: exit %d, %q", code, out)
-	}
-}
-
-// TestRulesDoc keeps docs/rules.md generated from the rules' own data.
-func TestRulesDoc(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("# hardline rules\n\nGenerated from the rules' own metadata by `go test . -update`; `hardline rules CODE` prints the same page.\n\n")
-	b.WriteString("| code | name | severity | profiles | aliases |\n|---|---|---|---|---|\n")
-	for _, r := range rules.All() {
-		b.WriteString("| " + r.Code + " | " + r.Name + " | " + r.Severity.String() + " | " + strings.Join(r.Profile.Profiles(), ", ") + " | " + strings.Join(r.Aliases, ", ") + " |\n")
-	}
-	for _, r := range rules.All() {
-		b.WriteString("\n" + analyzer.RuleMarkdown(r))
-	}
-	golden(t, filepath.Join("docs", "rules.md"), b.String())
-}
-
-// TestCorpus lints every real-world file of ../shared/corpus: the exit
-// code is 0 or 1, nothing panics, the output is the same on a second run,
-// and every range lies inside its file.
-func TestCorpus(t *testing.T) {
-	corpus := filepath.Join("..", "shared", "corpus")
-	if _, err := os.Stat(corpus); err != nil {
-		t.Fatalf("corpus missing: %v", err)
-	}
-	code, out, errOut := runCLI(t, "", "lint", "--profile", "all", "--format", "json", corpus)
-	if code != exitOK && code != exitFindings {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	var report struct {
-		Findings []struct {
-			Path  string
-			Range analyzer.Range
-			Rule  string
-		}
-		Summary struct{ Files, Findings int }
-	}
-	if err := json.Unmarshal([]byte(out), &report); err != nil {
-		t.Fatal(err)
-	}
-	if report.Summary.Files < 3000 {
-		t.Errorf("linted %d files, want the whole corpus", report.Summary.Files)
-	}
-	lines := map[string][]string{}
-	for _, f := range report.Findings {
-		ls, ok := lines[f.Path]
-		if !ok {
-			text, err := os.ReadFile(f.Path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ls = strings.Split(string(text), "\n")
-			lines[f.Path] = ls
-		}
-		inside := func(p analyzer.Position) bool {
-			return p.Line >= 1 && p.Line <= len(ls) && p.Column >= 1 && p.Column <= utf8.RuneCountInString(ls[p.Line-1])+1
-		}
-		s, e := f.Range.Start, f.Range.End
-		if !inside(s) || !inside(e) || e.Line < s.Line || e.Line == s.Line && e.Column < s.Column {
-			t.Errorf("%s: %s range %v outside the file or reversed", f.Path, f.Rule, f.Range)
-		}
-	}
-	if _, again, _ := runCLI(t, "", "lint", "--profile", "all", "--format", "json", corpus); again != out {
-		t.Error("a second run gave different output")
 	}
 }

@@ -73,11 +73,21 @@ type Document struct {
 
 	Problems []Problem
 
+	// Stats says what parsing cost: an editor's trace shows it, tests of
+	// the parse cache read it.
+	Stats ParseStats
+
 	limits Limits
 
 	// editors caches YAMLEditor's editors by *Object; fixes are computed
 	// concurrently (verification, the language server).
 	editors sync.Map
+}
+
+// ParseStats counts the YAML documents of a stream and how many of them
+// were decoded (the others came from the ParseCache).
+type ParseStats struct {
+	Documents, Decoded int
 }
 
 // ParseOptions carry what the text alone cannot tell.

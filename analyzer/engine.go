@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -36,8 +37,10 @@ func (e *Engine) Rule(codeOrName string) *Rule {
 
 // Run analyzes one parsed document under cfg and returns its findings,
 // with severities, namespace exclusions and suppressions applied, sorted
-// by position, then rule code.
-func (e *Engine) Run(doc *Document, cfg *Config) []Finding {
+// by position, then rule code. A cancelled ctx stops it between rules:
+// it returns nil then, and the caller tells that from "no findings" by
+// ctx.Err().
+func (e *Engine) Run(ctx context.Context, doc *Document, cfg *Config) []Finding {
 	if cfg == nil {
 		def := DefaultConfig()
 		cfg = &def
@@ -49,6 +52,9 @@ func (e *Engine) Run(doc *Document, cfg *Config) []Finding {
 	for _, r := range e.rules {
 		if !cfg.Enabled(r) || r.Language != "" && r.Language != doc.Language {
 			continue
+		}
+		if ctx.Err() != nil {
+			return nil
 		}
 		ran[r] = true
 		if r.Phase == ReviewPhase {
@@ -64,6 +70,9 @@ func (e *Engine) Run(doc *Document, cfg *Config) []Finding {
 		}
 	}
 	out = e.filter(doc, cfg, out, sups, true)
+	if ctx.Err() != nil {
+		return nil
+	}
 	if len(review) > 0 {
 		var late []Finding
 		for _, r := range review {

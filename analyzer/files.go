@@ -1,8 +1,7 @@
 package analyzer
 
 import (
-	"bytes"
-	"fmt"
+	"context"
 	"io"
 	"io/fs"
 	"os"
@@ -68,10 +67,10 @@ func Discover(paths []string) ([]string, error) {
 // order of paths, so output is deterministic. Files the configuration
 // excludes are left out. With withFixes, each finding carries its
 // verified fixes.
-func (e *Engine) LintFiles(paths []string, configFor func(path string) (*Config, error), withFixes bool) []FileResult {
+func (e *Engine) LintFiles(ctx context.Context, paths []string, configFor func(path string) (*Config, error), withFixes bool) []FileResult {
 	patches := &patchIndex{dirs: map[string]map[string]bool{}}
 	return eachFile(paths, configFor,
-		func(path string, cfg *Config) FileResult { return e.lintFile(path, cfg, patches, withFixes) },
+		func(path string, cfg *Config) FileResult { return e.lintFile(ctx, path, cfg, patches, withFixes) },
 		func(path string, err error) FileResult { return FileResult{Path: path, Err: err} })
 }
 
@@ -114,16 +113,16 @@ func eachFile[T any](paths []string, configFor func(string) (*Config, error), fn
 	return kept
 }
 
-func (e *Engine) lintFile(path string, cfg *Config, patches *patchIndex, withFixes bool) FileResult {
+func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches *patchIndex, withFixes bool) FileResult {
 	opts := parseOptionsFor(path, patches, cfg)
 	text, err := readLimited(path, cfg.Limits.MaxFileBytes, &opts)
 	if err != nil {
 		return FileResult{Path: path, Err: err}
 	}
 	doc := Parse(path, text, opts)
-	findings := e.Run(doc, cfg)
+	findings := e.Run(ctx, doc, cfg)
 	if withFixes {
-		e.AttachFixes(doc, cfg, findings)
+		e.AttachFixes(ctx, doc, cfg, findings)
 	}
 	// Results outlive the document; fix closures would keep it alive.
 	for i := range findings {
@@ -245,7 +244,7 @@ type FileFix struct {
 
 // FixFiles computes the fixes accept allows for every file, concurrently,
 // without writing anything; results are in the order of paths.
-func (e *Engine) FixFiles(paths []string, configFor func(string) (*Config, error), accept func(*Finding, fixes.Fix) bool) []FileFix {
+func (e *Engine) FixFiles(ctx context.Context, paths []string, configFor func(string) (*Config, error), accept func(*Finding, fixes.Fix) bool) []FileFix {
 	patches := &patchIndex{dirs: map[string]map[string]bool{}}
 	return eachFile(paths, configFor, func(path string, cfg *Config) FileFix {
 		opts := parseOptionsFor(path, patches, cfg)
@@ -253,52 +252,12 @@ func (e *Engine) FixFiles(paths []string, configFor func(string) (*Config, error
 		if err != nil {
 			return FileFix{Path: path, Err: err}
 		}
-		fixed, applied := e.FixText(path, text, opts, cfg, accept)
+		fixed, applied := e.FixText(ctx, path, text, opts, cfg, accept)
 		doc := Parse(path, fixed, opts)
-		findings := e.Run(doc, cfg)
+		findings := e.Run(ctx, doc, cfg)
 		for i := range findings {
 			findings[i].Fix = nil
 		}
 		return FileFix{Path: path, Old: text, New: fixed, Applied: applied, Lines: doc.Lines, Findings: findings}
 	}, func(path string, err error) FileFix { return FileFix{Path: path, Err: err} })
-}
-
-// WriteFileAtomic replaces path with text: it writes a temporary file in
-// the same folder with the original's mode and owner and renames it over the
-// original, so a crash leaves either the old or the new file, never half
-// of one. It refuses when the file no longer holds old (someone edited it
-// since it was read).
-func WriteFileAtomic(path string, old, text []byte) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".hardline-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(text); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := keepOwner(tmp, info); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: cannot keep its owner (%v); not overwriting it", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	current, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(current, old) {
-		return fmt.Errorf("%s changed since it was read; not overwriting it (run hardline fix again)", path)
-	}
-	return os.Rename(tmp.Name(), path)
 }

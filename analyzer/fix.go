@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"bytes"
+	"context"
 	"runtime"
 	"sort"
 	"strconv"
@@ -39,19 +40,20 @@ func (d *Document) DockerfileEditor() *fixes.Dockerfile {
 // text, the result parses without a new syntax error, the finding is gone
 // and no other finding appeared. A fix that fails is dropped: it is a bug
 // in the rule's fix, and no user should be offered it.
-func (e *Engine) Fixes(doc *Document, cfg *Config, f *Finding) []fixes.Fix {
-	return e.verifyAll(doc, cfg, []*Finding{f})[0]
+func (e *Engine) Fixes(ctx context.Context, doc *Document, cfg *Config, f *Finding) []fixes.Fix {
+	return e.verifyAll(ctx, doc, cfg, []*Finding{f})[0]
 }
 
 // AttachFixes computes every finding's verified fixes, for outputs that
 // carry them; the closures that computed them are dropped so results do
-// not keep the parse tree alive.
-func (e *Engine) AttachFixes(doc *Document, cfg *Config, findings []Finding) {
+// not keep the parse tree alive. A cancelled ctx leaves fixes unverified,
+// and so left out.
+func (e *Engine) AttachFixes(ctx context.Context, doc *Document, cfg *Config, findings []Finding) {
 	ptrs := make([]*Finding, len(findings))
 	for i := range findings {
 		ptrs[i] = &findings[i]
 	}
-	for i, fs := range e.verifyAll(doc, cfg, ptrs) {
+	for i, fs := range e.verifyAll(ctx, doc, cfg, ptrs) {
 		findings[i].Fixes = fs
 		findings[i].Fix = nil
 	}
@@ -74,8 +76,9 @@ type candidate struct {
 // overlap, or only insert at one place (fixes.Join), are applied together
 // and checked with one parse; a group that fails is checked fix by fix.
 // Equal edits (one pod-level setting offered for each container) are
-// verified once.
-func (e *Engine) verifyAll(doc *Document, cfg *Config, findings []*Finding) [][]fixes.Fix {
+// verified once. A cancelled ctx stops the checks: what was not verified
+// is not offered.
+func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, findings []*Finding) [][]fixes.Fix {
 	if cfg == nil {
 		def := DefaultConfig()
 		cfg = &def
@@ -149,6 +152,9 @@ func (e *Engine) verifyAll(doc *Document, cfg *Config, findings []*Finding) [][]
 		v.original(b.start, b.end)
 	}
 	parallel(len(batches), func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
 		b := batches[i]
 		if len(b.members) > 1 && v.check(b.start, b.end, b.edits, allOf(b.members)) {
 			for _, ms := range b.members {
@@ -408,18 +414,20 @@ const maxRounds = 8
 // of every finding that accept allows, and returns the new text. The
 // result never has more syntax errors than the input; if it would, the
 // input is returned unchanged with no fixes.
-func (e *Engine) FixText(path string, text []byte, opts ParseOptions, cfg *Config, accept func(*Finding, fixes.Fix) bool) ([]byte, []AppliedFix) {
-	return e.fixText(path, text, opts, cfg, -1, accept)
+func (e *Engine) FixText(ctx context.Context, path string, text []byte, opts ParseOptions, cfg *Config, accept func(*Finding, fixes.Fix) bool) ([]byte, []AppliedFix) {
+	return e.fixText(ctx, path, text, opts, cfg, -1, accept)
 }
 
 // FixScope is FixText for the findings of one scope: those whose
 // ScopeStart is scopeStart (a container, an object, a Dockerfile stage).
 // The scope is followed across rounds as edits before it shift it.
-func (e *Engine) FixScope(path string, text []byte, opts ParseOptions, cfg *Config, scopeStart int, accept func(*Finding, fixes.Fix) bool) ([]byte, []AppliedFix) {
-	return e.fixText(path, text, opts, cfg, scopeStart, accept)
+func (e *Engine) FixScope(ctx context.Context, path string, text []byte, opts ParseOptions, cfg *Config, scopeStart int, accept func(*Finding, fixes.Fix) bool) ([]byte, []AppliedFix) {
+	return e.fixText(ctx, path, text, opts, cfg, scopeStart, accept)
 }
 
-func (e *Engine) fixText(path string, text []byte, opts ParseOptions, cfg *Config, scope int, accept func(*Finding, fixes.Fix) bool) ([]byte, []AppliedFix) {
+// fixText stops at a cancelled ctx with the input unchanged: half a
+// fix-all is not what was asked for.
+func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts ParseOptions, cfg *Config, scope int, accept func(*Finding, fixes.Fix) bool) ([]byte, []AppliedFix) {
 	orig := Parse(path, text, opts)
 	var applied []AppliedFix
 	for round := 0; round < maxRounds; round++ {
@@ -429,7 +437,7 @@ func (e *Engine) fixText(path string, text []byte, opts ParseOptions, cfg *Confi
 		}
 		var chosen, firstEdits []fixes.TextEdit
 		n := len(applied)
-		findings := e.Run(doc, cfg)
+		findings := e.Run(ctx, doc, cfg)
 		if scope >= 0 {
 			in := findings[:0]
 			for _, f := range findings {
@@ -439,7 +447,10 @@ func (e *Engine) fixText(path string, text []byte, opts ParseOptions, cfg *Confi
 			}
 			findings = in
 		}
-		e.AttachFixes(doc, cfg, findings)
+		e.AttachFixes(ctx, doc, cfg, findings)
+		if ctx.Err() != nil {
+			return orig.Text, nil
+		}
 		for _, f := range findings {
 			fs := f.Fixes
 			if len(fs) == 0 || !accept(&f, fs[0]) || fixes.Overlap(chosen, fs[0].Edits) {

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"context"
 	"testing"
 
 	"hardline.dev/hardline/fixes"
@@ -33,15 +34,15 @@ var flagRule = &Rule{
 func TestFixVerificationDropsBadFixes(t *testing.T) {
 	e := NewEngine([]*Rule{flagRule})
 	doc := Parse("p.yaml", []byte("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  flag: on\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: q}\n"), ParseOptions{})
-	findings := e.Run(doc, nil)
+	findings := e.Run(context.Background(), doc, nil)
 	if len(findings) != 1 {
 		t.Fatalf("findings: %v", findings)
 	}
-	got := e.Fixes(doc, nil, &findings[0])
+	got := e.Fixes(context.Background(), doc, nil, &findings[0])
 	if len(got) != 1 || got[0].Title != "turn it off" {
 		t.Fatalf("verified fixes = %+v, want only the one that works", got)
 	}
-	fixed, applied := e.FixText("p.yaml", doc.Text, ParseOptions{}, nil, func(*Finding, fixes.Fix) bool { return true })
+	fixed, applied := e.FixText(context.Background(), "p.yaml", doc.Text, ParseOptions{}, nil, func(*Finding, fixes.Fix) bool { return true })
 	if len(applied) != 1 || string(fixed) != "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  flag: off\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: q}\n" {
 		t.Errorf("FixText = %q, %v", fixed, applied)
 	}

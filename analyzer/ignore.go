@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"bytes"
+	"context"
 	"strings"
 
 	"hardline.dev/hardline/fixes"
@@ -14,7 +15,7 @@ import (
 // instruction in a Dockerfile, where trailing comments do not exist. It is
 // verified like any fix: the text still parses and the finding is gone.
 // JSON manifests get none, since a comment would make them invalid JSON.
-func (e *Engine) IgnoreFix(doc *Document, cfg *Config, f *Finding) (fixes.Fix, bool) {
+func (e *Engine) IgnoreFix(ctx context.Context, doc *Document, cfg *Config, f *Finding) (fixes.Fix, bool) {
 	line := doc.Lines.Line(f.Start)
 	var edit fixes.TextEdit
 	movedLine := line
@@ -49,7 +50,7 @@ func (e *Engine) IgnoreFix(doc *Document, cfg *Config, f *Finding) (fixes.Fix, b
 		return fixes.Fix{}, false
 	}
 	movedLine -= doc.Lines.Line(start) - 1
-	for _, g := range e.Run(after, cfg) {
+	for _, g := range e.Run(ctx, after, cfg) {
 		if g.Rule == f.Rule && g.Object == f.Object && g.Container == f.Container && after.Lines.Line(g.Start) == movedLine {
 			return fixes.Fix{}, false
 		}

@@ -49,7 +49,9 @@ func parseYAML(d *Document, cache *ParseCache) {
 		return
 	}
 	syntax := len(d.Problems)
-	for _, c := range splitYAML(d.Text) {
+	chunks := splitYAML(d.Text)
+	d.Stats.Documents = len(chunks)
+	for _, c := range chunks {
 		d.decodeChunk(c.start, c.end, cache)
 	}
 	cache.rotate()
@@ -152,11 +154,13 @@ func (d *Document) decodeChunk(start, end int, cache *ParseCache) {
 	lineOffset := d.Lines.Line(start) - 1
 	var roots []*yaml.Node
 	if cache == nil {
+		d.Stats.Decoded++
 		roots = d.decode(start, end, lineOffset)
 	} else {
 		key := chunkKey{string(d.Text[start:end]), lineOffset}
 		var ok bool
 		if roots, ok = cache.get(key); !ok {
+			d.Stats.Decoded++
 			problems := len(d.Problems)
 			roots = d.decode(start, end, lineOffset)
 			if len(d.Problems) == problems {

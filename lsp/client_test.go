@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/textproto"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,6 +32,7 @@ type testClient struct {
 	versions  map[string]int32
 	applied   []json.RawMessage // workspace/applyEdit params received
 	settings  any               // the answer to workspace/configuration
+	traces    []string          // $/logTrace messages, in order
 	readerErr chan error
 }
 
@@ -71,6 +73,13 @@ func (c *testClient) readLoop(r *bufio.Reader) {
 		case m.Method != "" && len(m.ID) > 0:
 			c.serve(&m)
 		case m.Method != "":
+			if m.Method == "$/logTrace" {
+				var p struct{ Message string }
+				_ = json.Unmarshal(m.Params, &p)
+				c.mu.Lock()
+				c.traces = append(c.traces, p.Message)
+				c.mu.Unlock()
+			}
 			c.notes <- &m
 		default:
 			var id int
@@ -138,7 +147,7 @@ func (c *testClient) call(method string, params any) *message {
 	select {
 	case m := <-ch:
 		return m
-	case <-time.After(20 * time.Second):
+	case <-time.After(liveness):
 		c.t.Fatalf("no response to %s", method)
 		return nil
 	}
@@ -330,12 +339,20 @@ func (c *testClient) nextDiagnostics(uri string, timeout time.Duration) (*publis
 	}
 }
 
+// liveness is how long a test waits for what must come: not a speed
+// figure (benchmarks measure speed), a bound past which the server is
+// stuck. Generous, since CI machines may be busy.
+const liveness = 2 * time.Minute
+
+// analyzedVersion reads a version off the server's trace of an analysis.
+var analyzedVersion = regexp.MustCompile(`^analysis of \S+ version (\d+): `)
+
 // diagnosticsFor waits for the diagnostics of the document's current version.
 func (c *testClient) diagnosticsFor(uri string) []lspDiagnostic {
 	c.t.Helper()
 	want := c.version(uri)
 	for {
-		p, ok := c.nextDiagnostics(uri, 20*time.Second)
+		p, ok := c.nextDiagnostics(uri, liveness)
 		if !ok {
 			c.t.Fatalf("no diagnostics for version %d of %s", want, uri)
 		}

@@ -36,6 +36,10 @@ type document struct {
 	text     []byte
 	timer    *time.Timer
 	analysis *analysis // of the current version, once analyzed
+	// running is the analysis in progress, of the current version or of
+	// one a newer edit replaced (then cancelled): the debounce timer and
+	// requests share it rather than analyzing one version twice.
+	running *run
 	// config is the document's configuration, resolved once (finding its
 	// .hardline.yaml, applying the editor's settings) rather than per
 	// keystroke; cleared when either changes.
@@ -46,6 +50,25 @@ type document struct {
 	// whether the client shows any of ours.
 	publish sync.Mutex
 	shown   bool
+}
+
+// run is one analysis in progress; done closes when it ends, and result
+// is then its analysis, or nil when it was cancelled.
+type run struct {
+	version int32
+	ctx     context.Context
+	cancel  context.CancelFunc
+	done    chan struct{}
+	result  *analysis
+}
+
+// cancelRunLocked cancels d's analysis in progress: its version is no
+// longer current, or what it analyzes with (the config) changed.
+func (d *document) cancelRunLocked() {
+	if d.running != nil {
+		d.running.cancel()
+		d.running = nil
+	}
 }
 
 // analysis is the engine's view of one version of a document.
@@ -119,8 +142,11 @@ func (s *Server) didOpen(_ *glsp.Context, p *protocol.DidOpenTextDocumentParams)
 		version: td.Version, text: []byte(td.Text),
 	}
 	s.mu.Lock()
-	if old := s.docs[td.URI]; old != nil && old.timer != nil {
-		old.timer.Stop()
+	if old := s.docs[td.URI]; old != nil {
+		if old.timer != nil {
+			old.timer.Stop()
+		}
+		old.cancelRunLocked()
 	}
 	s.docs[td.URI] = d
 	s.mu.Unlock()
@@ -158,6 +184,7 @@ func (s *Server) didChange(_ *glsp.Context, p *protocol.DidChangeTextDocumentPar
 	}
 	d.version = p.TextDocument.Version
 	d.analysis = nil
+	d.cancelRunLocked()
 	s.scheduleLocked(d, s.opts.Debounce)
 	return nil
 }
@@ -180,8 +207,11 @@ func (s *Server) didClose(_ *glsp.Context, p *protocol.DidCloseTextDocumentParam
 	s.mu.Lock()
 	d := s.docs[p.TextDocument.URI]
 	delete(s.docs, p.TextDocument.URI)
-	if d != nil && d.timer != nil {
-		d.timer.Stop()
+	if d != nil {
+		if d.timer != nil {
+			d.timer.Stop()
+		}
+		d.cancelRunLocked()
 	}
 	s.mu.Unlock()
 	if d == nil {
@@ -311,6 +341,7 @@ func (s *Server) reanalyzeAll() {
 	s.policyVersions = map[string]string{}
 	for _, d := range s.docs {
 		d.analysis, d.config = nil, nil
+		d.cancelRunLocked()
 		s.scheduleLocked(d, 0)
 	}
 }
@@ -343,7 +374,7 @@ func (s *Server) analyzeAndPublish(d *document, version int32) {
 		panic("injected fault (HARDLINE_LSP_PANIC_ON)")
 	}
 	began := time.Now()
-	a := s.current(d, version)
+	a := s.current(context.Background(), d, version)
 	if a == nil {
 		return
 	}
@@ -407,8 +438,9 @@ func (s *Server) publishPolicyProblems(a *analysis) {
 }
 
 // snapshot is the analysis of the document's current version, computed
-// now if the debounced run has not happened yet; nil for a closed one.
-func (s *Server) snapshot(uri string) (*document, *analysis) {
+// now if the debounced run has not happened yet; nil for a closed one, or
+// when ctx ends first.
+func (s *Server) snapshot(ctx context.Context, uri string) (*document, *analysis) {
 	s.mu.Lock()
 	d := s.docs[uri]
 	var version int32
@@ -419,11 +451,14 @@ func (s *Server) snapshot(uri string) (*document, *analysis) {
 	if d == nil {
 		return nil, nil
 	}
-	return d, s.current(d, version)
+	return d, s.current(ctx, d, version)
 }
 
-// current returns the analysis of version of d, or nil if d has moved on.
-func (s *Server) current(d *document, version int32) *analysis {
+// current returns the analysis of version of d, or nil if d has moved on
+// (or ctx ended while waiting for it). The first caller for a version
+// runs the analysis; callers meanwhile wait for that run. A newer edit
+// cancels it: its result is then never used.
+func (s *Server) current(ctx context.Context, d *document, version int32) *analysis {
 	s.mu.Lock()
 	if d.version != version {
 		s.mu.Unlock()
@@ -434,21 +469,39 @@ func (s *Server) current(d *document, version int32) *analysis {
 		s.mu.Unlock()
 		return a
 	}
+	r := d.running
+	owner := r == nil
+	if owner {
+		rctx, cancel := context.WithCancel(context.Background())
+		r = &run{version: version, ctx: rctx, cancel: cancel, done: make(chan struct{})}
+		d.running = r
+	}
 	text := d.text
 	s.mu.Unlock()
 
-	a := s.analyze(d, version, text)
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if d.version != version {
+	if owner {
+		a := s.analyze(r.ctx, d, version, text)
+		s.mu.Lock()
+		if r.ctx.Err() == nil && d.version == version {
+			d.analysis, r.result = a, a
+		}
+		if d.running == r {
+			d.running = nil
+		}
+		s.mu.Unlock()
+		r.cancel()
+		close(r.done)
+		return r.result
+	}
+	select {
+	case <-r.done:
+		return r.result
+	case <-ctx.Done():
 		return nil
 	}
-	d.analysis = a
-	return a
 }
 
-func (s *Server) analyze(d *document, version int32, text []byte) *analysis {
+func (s *Server) analyze(ctx context.Context, d *document, version int32, text []byte) *analysis {
 	if isConfigFile(d.name) {
 		return s.analyzeConfig(d, version, text)
 	}
@@ -460,8 +513,15 @@ func (s *Server) analyze(d *document, version int32, text []byte) *analysis {
 	if d.path != "" && a.cfg.Excluded(d.path) {
 		return a
 	}
+	began := time.Now()
 	a.doc = analyzer.Parse(d.name, text, analyzer.ParseOptions{Language: a.lang, Cache: &d.cache, Limits: &a.cfg.Limits})
-	a.findings = s.engine.Run(a.doc, a.cfg)
+	a.findings = s.engine.Run(ctx, a.doc, a.cfg)
+	if ctx.Err() != nil {
+		s.tracef("analysis of %s version %d cancelled: a newer version replaced it", d.uri, version)
+		return nil
+	}
+	s.tracef("analysis of %s version %d: %d findings, %d of %d YAML documents decoded, in %.3f ms", d.uri, version,
+		len(a.findings), a.doc.Stats.Decoded, a.doc.Stats.Documents, float64(time.Since(began).Microseconds())/1000)
 	return a
 }
 

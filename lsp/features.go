@@ -162,7 +162,7 @@ func wants(only []protocol.CodeActionKind, kind string) bool {
 
 func (s *Server) codeAction(ctx *glsp.Context, p *protocol.CodeActionParams) (any, error) {
 	actions := []protocol.CodeAction{}
-	d, a := s.snapshot(p.TextDocument.URI)
+	d, a := s.snapshot(ctx.Context, p.TextDocument.URI)
 	if a == nil || a.doc == nil {
 		return actions, nil
 	}
@@ -191,7 +191,7 @@ func (s *Server) codeAction(ctx *glsp.Context, p *protocol.CodeActionParams) (an
 			}
 			f := &a.findings[i]
 			diag := diagnostic(lines, f, a.version, a.cfg.DocsURL)
-			for j, fix := range s.engine.Fixes(a.doc, a.cfg, f) {
+			for j, fix := range s.engine.Fixes(ctx.Context, a.doc, a.cfg, f) {
 				actions = append(actions, protocol.CodeAction{
 					Title: fixTitle(fix), Kind: ptr(protocol.CodeActionKindQuickFix),
 					Diagnostics: []protocol.Diagnostic{diag},
@@ -210,7 +210,7 @@ func (s *Server) codeAction(ctx *glsp.Context, p *protocol.CodeActionParams) (an
 					},
 				})
 			}
-			if fix, ok := s.engine.IgnoreFix(a.doc, a.cfg, f); ok {
+			if fix, ok := s.engine.IgnoreFix(ctx.Context, a.doc, a.cfg, f); ok {
 				actions = append(actions, protocol.CodeAction{
 					Title: fix.Title, Kind: ptr(protocol.CodeActionKindQuickFix),
 					Diagnostics: []protocol.Diagnostic{diag},
@@ -237,7 +237,7 @@ func (s *Server) codeAction(ctx *glsp.Context, p *protocol.CodeActionParams) (an
 		if err := ctx.Context.Err(); err != nil {
 			return nil, err
 		}
-		if action, ok := s.fixAllAction(d, a, unsafe); ok {
+		if action, ok := s.fixAllAction(ctx.Context, d, a, unsafe); ok {
 			actions = append(actions, action)
 		}
 	}
@@ -281,7 +281,7 @@ type fixAllData struct {
 
 // fixAllAction is "fix the whole file". Its edit costs a few rounds of
 // analysis, so clients that can resolve actions get it only when chosen.
-func (s *Server) fixAllAction(d *document, a *analysis, unsafe bool) (protocol.CodeAction, bool) {
+func (s *Server) fixAllAction(ctx context.Context, d *document, a *analysis, unsafe bool) (protocol.CodeAction, bool) {
 	action := protocol.CodeAction{Title: "Fix all hardline issues in this file", Kind: ptr(kindFixAll)}
 	if unsafe {
 		action = protocol.CodeAction{Title: "Fix all hardline issues in this file, including unsafe fixes", Kind: ptr(kindFixAllUnsafe)}
@@ -293,7 +293,7 @@ func (s *Server) fixAllAction(d *document, a *analysis, unsafe bool) (protocol.C
 		action.Data = fixAllData{URI: d.uri, Version: a.version, Unsafe: unsafe}
 		return action, true
 	}
-	edit, ok := s.fixAllEdit(d, a, -1, unsafe)
+	edit, ok := s.fixAllEdit(ctx, d, a, -1, unsafe)
 	if !ok {
 		return action, false
 	}
@@ -301,17 +301,17 @@ func (s *Server) fixAllAction(d *document, a *analysis, unsafe bool) (protocol.C
 	return action, true
 }
 
-func (s *Server) codeActionResolve(_ *glsp.Context, p *protocol.CodeAction) (*protocol.CodeAction, error) {
+func (s *Server) codeActionResolve(ctx *glsp.Context, p *protocol.CodeAction) (*protocol.CodeAction, error) {
 	raw, _ := json.Marshal(p.Data)
 	var data fixAllData
 	if err := json.Unmarshal(raw, &data); err != nil || data.URI == "" {
 		return nil, &rpcError{codeInvalidParams, "not a hardline code action"}
 	}
-	d, a := s.snapshot(data.URI)
+	d, a := s.snapshot(ctx.Context, data.URI)
 	if a == nil || a.doc == nil || a.version != data.Version {
 		return nil, &rpcError{codeInvalidParams, "the document changed since the action was offered"}
 	}
-	if edit, ok := s.fixAllEdit(d, a, -1, data.Unsafe); ok {
+	if edit, ok := s.fixAllEdit(ctx.Context, d, a, -1, data.Unsafe); ok {
 		p.Edit = edit
 	} else {
 		p.Edit = &protocol.WorkspaceEdit{}
@@ -321,16 +321,16 @@ func (s *Server) codeActionResolve(_ *glsp.Context, p *protocol.CodeAction) (*pr
 
 // fixAllEdit is the single minimal edit that applies the file's fixes (or
 // one scope's, when scope >= 0), or false when nothing changes.
-func (s *Server) fixAllEdit(d *document, a *analysis, scope int, unsafe bool) (*protocol.WorkspaceEdit, bool) {
+func (s *Server) fixAllEdit(ctx context.Context, d *document, a *analysis, scope int, unsafe bool) (*protocol.WorkspaceEdit, bool) {
 	accept := func(_ *analyzer.Finding, f fixes.Fix) bool {
 		return f.Safety == fixes.Safe || unsafe && f.Safety == fixes.Unsafe
 	}
 	opts := analyzer.ParseOptions{Language: a.lang}
 	var next []byte
 	if scope >= 0 {
-		next, _ = s.engine.FixScope(d.name, a.doc.Text, opts, a.cfg, scope, accept)
+		next, _ = s.engine.FixScope(ctx, d.name, a.doc.Text, opts, a.cfg, scope, accept)
 	} else {
-		next, _ = s.engine.FixText(d.name, a.doc.Text, opts, a.cfg, accept)
+		next, _ = s.engine.FixText(ctx, d.name, a.doc.Text, opts, a.cfg, accept)
 	}
 	if string(next) == string(a.doc.Text) {
 		return nil, false
@@ -345,9 +345,9 @@ type scopeArgs struct {
 	Offset  int    `json:"offset"`
 }
 
-func (s *Server) codeLens(_ *glsp.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
+func (s *Server) codeLens(ctx *glsp.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
 	lenses := []protocol.CodeLens{}
-	_, a := s.snapshot(p.TextDocument.URI)
+	_, a := s.snapshot(ctx.Context, p.TextDocument.URI)
 	if a == nil || a.doc == nil {
 		return lenses, nil
 	}
@@ -403,7 +403,7 @@ func (s *Server) executeCommand(ctx *glsp.Context, p *protocol.ExecuteCommandPar
 	if args.URI == "" {
 		return nil, &rpcError{codeInvalidParams, p.Command + " takes one argument {uri, version, offset}"}
 	}
-	d, a := s.snapshot(args.URI)
+	d, a := s.snapshot(ctx.Context, args.URI)
 	switch {
 	case a == nil || a.doc == nil:
 		return nil, &rpcError{codeInvalidParams, "the document is not open"}
@@ -420,7 +420,7 @@ func (s *Server) executeCommand(ctx *glsp.Context, p *protocol.ExecuteCommandPar
 		// The lens is an explicit request for this container or stage: it
 		// applies safe and unsafe fixes, never manual ones.
 		var ok bool
-		if edit, ok = s.fixAllEdit(d, a, args.Offset, true); !ok {
+		if edit, ok = s.fixAllEdit(ctx.Context, d, a, args.Offset, true); !ok {
 			return nil, nil
 		}
 	}
@@ -485,8 +485,8 @@ func (s *Server) pinEdit(ctx context.Context, d *document, a *analysis, offset i
 	return s.workspaceEdit(d, a, []fixes.TextEdit{pin.Edit(targets[0], digest)}), nil
 }
 
-func (s *Server) hover(_ *glsp.Context, p *protocol.HoverParams) (*protocol.Hover, error) {
-	_, a := s.snapshot(p.TextDocument.URI)
+func (s *Server) hover(ctx *glsp.Context, p *protocol.HoverParams) (*protocol.Hover, error) {
+	_, a := s.snapshot(ctx.Context, p.TextDocument.URI)
 	if a == nil || a.doc == nil {
 		return nil, nil
 	}

@@ -7,10 +7,11 @@ package lsp
 
 import (
 	"fmt"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 func heapMiB() float64 {
@@ -72,9 +73,11 @@ func drain(c *testClient) {
 	}
 }
 
-// TestLargeDocumentStaysResponsive opens a 100,000-line manifest: its
-// diagnostics arrive within a second, and a small document edited while
-// the large one is re-analyzed still gets its own at once.
+// TestLargeDocumentStaysResponsive opens a 100,000-line manifest and
+// types into it and, meanwhile, into a small document. It asserts the work
+// done, not the time (BenchmarkTyping measures that): a keystroke in the
+// large document re-decodes only the YAML document it changed, and each
+// document's diagnostics arrive for its last version.
 func TestLargeDocumentStaysResponsive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a large document")
@@ -90,31 +93,40 @@ func TestLargeDocumentStaysResponsive(t *testing.T) {
 	big := b.String()
 	bigURI, smallURI := "file:///tmp/hostile/big.yaml", "file:///tmp/hostile/small.yaml"
 
-	start := time.Now()
 	c.open(bigURI, "yaml", big)
-	ds := c.diagnosticsFor(bigURI)
-	roundTrip := time.Since(start)
-	// The server's own time (parse, analyze, encode and write the
-	// diagnostics), as it traces it: the round trip adds this test
-	// client's decoding of them, which is the editor's work.
-	server := c.serverTime(bigURI, 1)
-	t.Logf("%d lines, %d bytes: %d diagnostics; server %v, round trip %v", strings.Count(big, "\n"), len(big), len(ds),
-		server.Round(time.Millisecond), roundTrip.Round(time.Millisecond))
-	if server > time.Second {
-		t.Errorf("the server took %v for the large document's diagnostics, want under a second", server)
+	if ds := c.diagnosticsFor(bigURI); len(ds) == 0 {
+		t.Fatal("no diagnostics for the large document")
+	}
+	if decoded, total := c.decodedFor(bigURI, 1); decoded != total || total < 100 {
+		t.Errorf("first analysis decoded %d of %d YAML documents, want all of them (over 100)", decoded, total)
 	}
 
 	// Type into the large document and, meanwhile, into a small one.
 	c.open(smallURI, "yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x:1}]\n")
 	c.diagnosticsFor(smallURI)
 	c.edit(bigURI, []lspEdit{{Range: lspRange{Start: lspPos{0, 0}, End: lspPos{0, 0}}, NewText: "#"}})
-	start = time.Now()
 	c.edit(smallURI, []lspEdit{{Range: lspRange{Start: lspPos{0, 0}, End: lspPos{0, 0}}, NewText: "# "}})
 	c.diagnosticsFor(smallURI)
-	small := time.Since(start)
-	t.Logf("the small document's diagnostics while the large one is re-analyzed: %v", small.Round(time.Millisecond))
-	if small > time.Second {
-		t.Errorf("the small document waited %v for the large one", small)
-	}
 	c.diagnosticsFor(bigURI)
+	if decoded, total := c.decodedFor(bigURI, 2); decoded != 1 {
+		t.Errorf("a keystroke in the first line re-decoded %d of %d YAML documents, want 1", decoded, total)
+	}
+}
+
+// decodedFor waits for the server's trace of its analysis of a version and
+// returns how many of the stream's YAML documents it decoded.
+func (c *testClient) decodedFor(uri string, version int32) (decoded, total int) {
+	c.t.Helper()
+	want := regexp.MustCompile(`^analysis of ` + regexp.QuoteMeta(uri) + fmt.Sprintf(` version %d: \d+ findings, (\d+) of (\d+) YAML documents decoded`, version))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range c.traces {
+		if sub := want.FindStringSubmatch(m); sub != nil {
+			decoded, _ = strconv.Atoi(sub[1])
+			total, _ = strconv.Atoi(sub[2])
+			return decoded, total
+		}
+	}
+	c.t.Fatalf("no trace of the analysis of %s version %d", uri, version)
+	return 0, 0
 }

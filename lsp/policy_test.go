@@ -45,7 +45,7 @@ func TestPolicies(t *testing.T) {
 	// of each document.
 	waitFor := func(what string, ok func() bool) {
 		t.Helper()
-		deadline := time.After(10 * time.Second)
+		deadline := time.After(liveness)
 		for !ok() {
 			select {
 			case m := <-c.notes:

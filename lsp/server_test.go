@@ -25,9 +25,13 @@ var engine = analyzer.NewEngine(rules.All())
 // inProcess runs a server on pipes, for tests that need the race
 // detector's eyes on the server or exact control over timing.
 func inProcess(t testing.TB, debounce time.Duration) (*testClient, <-chan int) {
+	return inProcessWith(t, engine, debounce)
+}
+
+func inProcessWith(t testing.TB, eng *analyzer.Engine, debounce time.Duration) (*testClient, <-chan int) {
 	clientR, serverW := io.Pipe()
 	serverR, clientW := io.Pipe()
-	srv := New(Options{Engine: engine, Version: "test", Debounce: debounce})
+	srv := New(Options{Engine: eng, Version: "test", Debounce: debounce})
 	done := make(chan int, 1)
 	go func() {
 		done <- srv.Run(serverR, serverW)
@@ -40,7 +44,7 @@ func exitCode(t *testing.T, done <-chan int) int {
 	select {
 	case code := <-done:
 		return code
-	case <-time.After(10 * time.Second):
+	case <-time.After(liveness):
 		t.Fatal("the server did not stop")
 		return -1
 	}
@@ -246,5 +250,81 @@ func BenchmarkCodeAction(b *testing.B) {
 		if len(actions) == 0 {
 			b.Fatal("no actions")
 		}
+	}
+}
+
+// gate is a rule that blocks each analysis until the test lets it go, so
+// that tests can edit a document while its analysis is in progress.
+type gate struct {
+	entered chan int32 // the length of the text it analyzes, as a version tag
+	release chan struct{}
+}
+
+func newGate() (*gate, *analyzer.Engine) {
+	g := &gate{entered: make(chan int32, 16), release: make(chan struct{})}
+	rule := &analyzer.Rule{Code: "TEST1", Name: "gate", Summary: "blocks", Severity: analyzer.Error, Profile: analyzer.Baseline,
+		Check: func(p *analyzer.Pass) {
+			g.entered <- int32(len(p.Doc.Text))
+			<-g.release
+			p.Report(analyzer.Finding{Start: 0, End: 1, Message: "analyzed"})
+		}}
+	return g, analyzer.NewEngine([]*analyzer.Rule{rule})
+}
+
+func (g *gate) wait(t *testing.T) int32 {
+	t.Helper()
+	select {
+	case n := <-g.entered:
+		return n
+	case <-time.After(liveness):
+		t.Fatal("no analysis started")
+		return 0
+	}
+}
+
+// TestNewerVersionCancelsAnalysis: an edit cancels the analysis of the
+// version it replaced, whose result is never published, and the debounce
+// timer and a request asking at once share one analysis of a version.
+func TestNewerVersionCancelsAnalysis(t *testing.T) {
+	g, eng := newGate()
+	c, _ := inProcessWith(t, eng, 0)
+	c.initialize(nil)
+	c.notify("$/setTrace", map[string]any{"value": "messages"})
+	uri := "file:///tmp/cancel/pod.yaml"
+	c.open(uri, "yaml", "apiVersion: v1\nkind: Pod\n")
+	g.wait(t) // version 1 is being analyzed
+
+	// Version 2 arrives meanwhile: version 1's run is cancelled.
+	c.edit(uri, []lspEdit{{Range: lspRange{lspPos{0, 0}, lspPos{0, 0}}, NewText: "# v2\n"}})
+	g.release <- struct{}{}
+	if n := g.wait(t); n != int32(len("# v2\napiVersion: v1\nkind: Pod\n")) {
+		t.Errorf("the second analysis read %d bytes, want version 2's", n)
+	}
+	// A hover asks for version 2 while the timer's run is in progress: it
+	// waits for that run instead of starting another.
+	hover := make(chan *message, 1)
+	go func() {
+		hover <- c.call("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": uri}, "position": map[string]any{"line": 1, "character": 0}})
+	}()
+	g.release <- struct{}{}
+	if m := <-hover; m.Error != nil {
+		t.Fatalf("hover: %v", m.Error)
+	}
+	if ds := c.diagnosticsFor(uri); len(ds) != 1 {
+		t.Errorf("diagnostics of version 2: %+v", ds)
+	}
+	select {
+	case n := <-g.entered:
+		t.Errorf("a third analysis started (%d bytes): version 2 was analyzed twice", n)
+	default:
+	}
+	c.mu.Lock()
+	traces := strings.Join(c.traces, "\n")
+	c.mu.Unlock()
+	if !strings.Contains(traces, "analysis of "+uri+" version 1 cancelled") {
+		t.Errorf("no trace of version 1's cancellation:\n%s", traces)
+	}
+	if strings.Contains(traces, "analysis of "+uri+" version 1:") {
+		t.Errorf("version 1's cancelled analysis finished:\n%s", traces)
 	}
 }

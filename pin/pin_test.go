@@ -25,7 +25,7 @@ func findings(t *testing.T, path, text string) []analyzer.Finding {
 	cfg := analyzer.DefaultConfig()
 	cfg.Profile = analyzer.All
 	doc := analyzer.Parse(path, []byte(text), analyzer.ParseOptions{})
-	return analyzer.NewEngine(rules.All()).Run(doc, &cfg)
+	return analyzer.NewEngine(rules.All()).Run(context.Background(), doc, &cfg)
 }
 
 // TestTargets: where the digest goes for each way of writing an image, and

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/internal/testenv"
 	"hardline.dev/hardline/rules"
 )
 
@@ -21,7 +23,7 @@ func loadCorpus(b *testing.B, dir string, lang analyzer.Language) ([]file, int64
 	b.Helper()
 	var files []file
 	var size int64
-	err := filepath.WalkDir(filepath.Join(shared, "corpus", dir), func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(testenv.Dir(b, "corpus/"+dir), func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || analyzer.LanguageOf(path) != lang {
 			return err
 		}
@@ -45,7 +47,7 @@ func benchCorpus(b *testing.B, dir string, lang analyzer.Language) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, f := range files {
-			engine.Run(analyzer.Parse(f.path, f.text, analyzer.ParseOptions{}), cfg)
+			engine.Run(context.Background(), analyzer.Parse(f.path, f.text, analyzer.ParseOptions{}), cfg)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(files))/1e3, "µs/file")
@@ -100,8 +102,8 @@ func BenchmarkFixes2000Lines(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		doc := analyzer.Parse("m.yaml", text, analyzer.ParseOptions{})
-		findings := engine.Run(doc, &cfg)
-		engine.AttachFixes(doc, &cfg, findings)
+		findings := engine.Run(context.Background(), doc, &cfg)
+		engine.AttachFixes(context.Background(), doc, &cfg, findings)
 		if len(findings[0].Fixes) == 0 {
 			b.Fatal("no fixes")
 		}
@@ -116,7 +118,7 @@ func BenchmarkFixAll2000Lines(b *testing.B) {
 	cfg := analyzer.DefaultConfig()
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, applied := engine.FixText("m.yaml", text, analyzer.ParseOptions{}, &cfg, acceptAll); len(applied) == 0 {
+		if _, applied := engine.FixText(context.Background(), "m.yaml", text, analyzer.ParseOptions{}, &cfg, acceptAll); len(applied) == 0 {
 			b.Fatal("nothing fixed")
 		}
 	}

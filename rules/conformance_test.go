@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,8 +10,6 @@ import (
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/rules"
 )
-
-const shared = "../../shared"
 
 // pssAliases lints one file at a profile and returns the pss: checks its
 // findings name.
@@ -21,7 +20,7 @@ func pssAliases(t *testing.T, engine *analyzer.Engine, path string, profile anal
 		t.Fatal(err)
 	}
 	got := map[string]bool{}
-	for _, f := range engine.Run(analyzer.Parse(path, text, analyzer.ParseOptions{}), &analyzer.Config{Profile: profile}) {
+	for _, f := range engine.Run(context.Background(), analyzer.Parse(path, text, analyzer.ParseOptions{}), &analyzer.Config{Profile: profile}) {
 		if a := f.Rule.Alias("pss"); a != "" {
 			got[strings.ToLower(a)] = true
 		}
@@ -29,17 +28,18 @@ func pssAliases(t *testing.T, engine *analyzer.Engine, path string, profile anal
 	return got
 }
 
-// TestPSSConformance checks every upstream fixture pod: no pss: finding on
+// TestPSSConformance checks every upstream fixture pod (testdata/pss, a
+// copy of kubernetes/pod-security-admission's, see its README): no pss: finding on
 // a pass/ pod at its level, and the check named by the file on a fail/ pod.
 func TestPSSConformance(t *testing.T) {
 	engine := analyzer.NewEngine(rules.All())
 	total := 0
 	for _, level := range []analyzer.Profile{analyzer.Baseline, analyzer.Restricted} {
 		for _, outcome := range []string{"pass", "fail"} {
-			dir := filepath.Join(shared, "conformance/pss", level.String(), outcome)
+			dir := filepath.Join("..", "testdata", "pss", level.String(), outcome)
 			files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 			if err != nil || len(files) == 0 {
-				t.Fatalf("no fixtures in %s (is ../shared beside the repository?)", dir)
+				t.Fatalf("no fixtures in %s", dir)
 			}
 			for _, path := range files {
 				total++

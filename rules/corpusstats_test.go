@@ -1,6 +1,8 @@
 package rules_test
 
 import (
+	"context"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -9,6 +11,7 @@ import (
 	"testing"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/internal/testenv"
 	"hardline.dev/hardline/rules"
 )
 
@@ -36,15 +39,20 @@ func appliesTo(code string, o *analyzer.Object) bool {
 	}
 }
 
-// TestCorpusStats lints the whole corpus with the profile all, which must
-// never fail, and writes testdata/corpus-stats.txt: per rule, how many of
-// the objects it applies to (files for Dockerfile and file-level rules) it
-// fires on. The golden file makes any change of a rule's reach visible in
-// review.
+var report = flag.Bool("report", false, "write docs/corpus-stats.txt, the per-rule report over ../shared/corpus")
+
+// TestCorpusStats lints the whole corpus with the profile all and checks
+// what must hold for any corpus: no rule fails internally and every
+// finding lies in its file. With -report (scripts/corpus-report.sh) it
+// writes docs/corpus-stats.txt: per rule, how many of the objects it
+// applies to (files for Dockerfile and file-level rules) it fires on. The
+// corpus grows between sessions, so the figures are for reading in
+// review, not a golden.
 func TestCorpusStats(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus-wide")
 	}
+	corpus := testenv.Dir(t, "corpus")
 	engine := analyzer.NewEngine(rules.All())
 	cfg := analyzer.DefaultConfig()
 	cfg.Profile = analyzer.All
@@ -56,8 +64,8 @@ func TestCorpusStats(t *testing.T) {
 		m[code][id] = true
 	}
 	files := 0
-	for _, sub := range []string{"k8s", "k8s-helm-charts", "dockerfiles"} {
-		err := filepath.WalkDir(filepath.Join(shared, "corpus", sub), func(path string, d fs.DirEntry, err error) error {
+	for _, sub := range []string{"k8s", "k8s-helm-charts", "kustomize", "dockerfiles"} {
+		err := filepath.WalkDir(filepath.Join(corpus, sub), func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || analyzer.LanguageOf(path) == analyzer.Unknown {
 				return err
 			}
@@ -87,7 +95,13 @@ func TestCorpusStats(t *testing.T) {
 					}
 				}
 			}
-			for _, f := range engine.Run(doc, &cfg) {
+			for _, f := range engine.Run(context.Background(), doc, &cfg) {
+				if strings.HasPrefix(f.Message, "internal error") {
+					t.Errorf("%s:%d: %s: %s", path, f.Range.Start.Line, f.Rule.Code, f.Message)
+				}
+				if f.Start < 0 || f.End < f.Start || f.End > len(text) {
+					t.Errorf("%s: %s: span [%d,%d) outside the file", path, f.Rule.Code, f.Start, f.End)
+				}
 				id := path
 				if f.Object.Kind != "" && f.Rule.Code[:2] != "HL" || f.Rule.Code == "HL002" {
 					id = objectID(f.Object)
@@ -97,17 +111,20 @@ func TestCorpusStats(t *testing.T) {
 			}
 			return nil
 		})
-		if err != nil {
+		if err != nil && !os.IsNotExist(err) {
 			t.Fatalf("corpus %s: %v", sub, err)
 		}
 	}
-	if files < 100 {
-		t.Fatalf("linted only %d corpus files; is ../shared beside the repository?", files)
+	if files == 0 {
+		t.Fatalf("no file read under %s", corpus)
+	}
+	if !*report {
+		return
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# hardline lint --profile all over ../shared/corpus (%d files): per rule, the objects it\n", files)
 	fmt.Fprintf(&b, "# applies to (files for Dockerfile and file-level rules) and those it fires on.\n")
-	fmt.Fprintf(&b, "# Regenerate with: go test ./rules -run TestCorpusStats -update\n")
+	fmt.Fprintf(&b, "# A report for reading, not a golden: regenerate with scripts/corpus-report.sh.\n")
 	fmt.Fprintf(&b, "%-22s %-32s %10s %6s %7s\n", "rule", "name", "applicable", "fired", "share")
 	for _, r := range engine.Rules() {
 		n, k := len(applicable[r.Code]), len(fired[r.Code])
@@ -117,5 +134,7 @@ func TestCorpusStats(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "%-22s %-32s %10d %6d %7s\n", r.Code, r.Name, n, k, share)
 	}
-	golden(t, "../testdata/corpus-stats.txt", b.String())
+	if err := os.WriteFile(filepath.Join("..", "docs", "corpus-stats.txt"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

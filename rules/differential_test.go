@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"bytes"
+	"context"
 	"io/fs"
 	"path/filepath"
 	"sort"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/internal/testenv"
 	"hardline.dev/hardline/rules"
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -136,7 +138,7 @@ var baselineFoldedInto = []string{"capabilities_baseline", "seccompprofile_basel
 // every pod-bearing object of the corpus, at both levels.
 func TestPSSDifferential(t *testing.T) {
 	engine := analyzer.NewEngine(rules.All())
-	root := filepath.Join(shared, "corpus/k8s")
+	root := testenv.Dir(t, "corpus/k8s")
 	objects, disagreements := 0, 0
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || analyzer.LanguageOf(path) != analyzer.Kubernetes {
@@ -149,7 +151,7 @@ func TestPSSDifferential(t *testing.T) {
 		doc := analyzer.Parse(path, text, analyzer.ParseOptions{})
 		for _, level := range []analyzer.Profile{analyzer.Baseline, analyzer.Restricted} {
 			ours := map[analyzer.ObjectRef]map[string]bool{}
-			for _, f := range engine.Run(doc, &analyzer.Config{Profile: level}) {
+			for _, f := range engine.Run(context.Background(), doc, &analyzer.Config{Profile: level}) {
 				if a := f.Rule.Alias("pss"); a != "" {
 					if ours[f.Object] == nil {
 						ours[f.Object] = map[string]bool{}
@@ -183,8 +185,8 @@ func TestPSSDifferential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if objects < 500 {
-		t.Errorf("compared only %d pod-bearing objects; is the corpus there?", objects)
+	if objects == 0 {
+		t.Errorf("compared no pod-bearing object in %s", root)
 	}
 	t.Logf("compared %d pod-bearing objects at 2 levels, %d disagreements", objects, disagreements)
 }

@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +36,7 @@ func TestFixGoldens(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fixed, applied := engine.FixText(in, text, analyzer.ParseOptions{}, &cfg, acceptAll)
+			fixed, applied := engine.FixText(context.Background(), in, text, analyzer.ParseOptions{}, &cfg, acceptAll)
 			if len(applied) == 0 {
 				t.Fatal("no fix applied")
 			}
@@ -53,7 +54,7 @@ func checkFixed(t *testing.T, engine *analyzer.Engine, cfg *analyzer.Config, pat
 	if syntax(newDoc) > syntax(oldDoc) {
 		t.Errorf("%s: the fixed text has new syntax errors: %v", path, newDoc.Problems)
 	}
-	was, now := counts(engine.Run(oldDoc, cfg)), counts(engine.Run(newDoc, cfg))
+	was, now := counts(engine.Run(context.Background(), oldDoc, cfg)), counts(engine.Run(context.Background(), newDoc, cfg))
 	for id, n := range now {
 		if n > was[id] {
 			t.Errorf("%s: fixing made a new %s finding", path, id)
@@ -72,7 +73,7 @@ func checkFixed(t *testing.T, engine *analyzer.Engine, cfg *analyzer.Config, pat
 	if total(now) >= total(was) {
 		t.Errorf("%s: %d findings before and %d after fixing %v", path, total(was), total(now), fixedRules)
 	}
-	again, more := engine.FixText(path, after, analyzer.ParseOptions{}, cfg, acceptAll)
+	again, more := engine.FixText(context.Background(), path, after, analyzer.ParseOptions{}, cfg, acceptAll)
 	if !bytes.Equal(again, after) || len(more) > 0 {
 		t.Errorf("%s: fixing twice changed the text again:\n%s", path, fixes.Unified("first", "second", after, again))
 	}
@@ -131,8 +132,8 @@ func TestFixVariantGoldens(t *testing.T) {
 			if syntax(analyzer.Parse(in, fixed, analyzer.ParseOptions{})) > syntax(analyzer.Parse(in, text, analyzer.ParseOptions{})) {
 				t.Errorf("the fixed text has new syntax errors")
 			}
-			before := engine.Run(analyzer.Parse(in, text, analyzer.ParseOptions{}), &cfg)
-			after := engine.Run(analyzer.Parse(in, fixed, analyzer.ParseOptions{}), &cfg)
+			before := engine.Run(context.Background(), analyzer.Parse(in, text, analyzer.ParseOptions{}), &cfg)
+			after := engine.Run(context.Background(), analyzer.Parse(in, fixed, analyzer.ParseOptions{}), &cfg)
 			was, now := counts(before), counts(after)
 			for id, n := range now {
 				if n > was[id] {
@@ -167,8 +168,8 @@ func applyVariant(t *testing.T, engine *analyzer.Engine, cfg *analyzer.Config, p
 	codes := map[string]int{}
 	for round := 0; round < 50; round++ {
 		doc := analyzer.Parse(path, text, analyzer.ParseOptions{})
-		findings := engine.Run(doc, cfg)
-		engine.AttachFixes(doc, cfg, findings)
+		findings := engine.Run(context.Background(), doc, cfg)
+		engine.AttachFixes(context.Background(), doc, cfg, findings)
 		applied := false
 		for _, f := range findings {
 			for _, fx := range f.Fixes {

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -41,7 +42,7 @@ func TestIgnoreFix(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := analyzer.DefaultConfig()
 			doc := analyzer.Parse(tt.file, []byte(tt.text), analyzer.ParseOptions{})
-			findings := engine.Run(doc, &cfg)
+			findings := engine.Run(context.Background(), doc, &cfg)
 			var target *analyzer.Finding
 			for i := range findings {
 				if findings[i].Rule.Code == tt.code && target == nil {
@@ -51,7 +52,7 @@ func TestIgnoreFix(t *testing.T) {
 			if target == nil {
 				t.Fatalf("no %s finding", tt.code)
 			}
-			fix, ok := engine.IgnoreFix(doc, &cfg, target)
+			fix, ok := engine.IgnoreFix(context.Background(), doc, &cfg, target)
 			if tt.want == "" {
 				if ok {
 					t.Errorf("offered %+v", fix)
@@ -68,7 +69,7 @@ func TestIgnoreFix(t *testing.T) {
 			if diff := cmp.Diff(tt.want, string(out)); diff != "" {
 				t.Errorf("text (-want +got):\n%s", diff)
 			}
-			after := engine.Run(analyzer.Parse(tt.file, out, analyzer.ParseOptions{}), &cfg)
+			after := engine.Run(context.Background(), analyzer.Parse(tt.file, out, analyzer.ParseOptions{}), &cfg)
 			if len(after) != len(findings)-1 {
 				t.Errorf("%d findings before, %d after", len(findings), len(after))
 			}

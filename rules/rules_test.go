@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -54,7 +55,7 @@ func TestRuleFixtures(t *testing.T) {
 				cfg.Profile = analyzer.All
 				return &cfg, nil
 			}
-			for _, res := range engine.LintFiles(paths, configFor, false) {
+			for _, res := range engine.LintFiles(context.Background(), paths, configFor, false) {
 				if res.Err != nil {
 					t.Fatal(res.Err)
 				}
@@ -96,4 +97,18 @@ func golden(t *testing.T, path, got string) {
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
 	}
+}
+
+// TestRulesDoc keeps docs/rules.md generated from the rules' own data.
+func TestRulesDoc(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("# hardline rules\n\nGenerated from the rules' own metadata by `go test ./rules -update`; `hardline rules CODE` prints the same page.\n\n")
+	b.WriteString("| code | name | severity | profiles | aliases |\n|---|---|---|---|---|\n")
+	for _, r := range rules.All() {
+		b.WriteString("| " + r.Code + " | " + r.Name + " | " + r.Severity.String() + " | " + strings.Join(r.Profile.Profiles(), ", ") + " | " + strings.Join(r.Aliases, ", ") + " |\n")
+	}
+	for _, r := range rules.All() {
+		b.WriteString("\n" + analyzer.RuleMarkdown(r))
+	}
+	golden(t, filepath.Join("..", "docs", "rules.md"), b.String())
 }

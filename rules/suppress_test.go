@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strconv"
@@ -144,7 +145,7 @@ func TestSuppressions(t *testing.T) {
 			}
 			doc := analyzer.Parse(tt.file, []byte(tt.text), analyzer.ParseOptions{})
 			var got []string
-			for _, f := range engine.Run(doc, &cfg) {
+			for _, f := range engine.Run(context.Background(), doc, &cfg) {
 				s := fmt.Sprintf("%d:%s", f.Range.Start.Line, f.Rule.Code)
 				if f.Severity != f.Rule.Severity {
 					s += "/" + f.Severity.String()

@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"hardline.dev/hardline/internal/testenv"
+)
+
+func TestFixCommand(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"pod.yaml": privilegedPod, "Dockerfile": "FROM alpine:3.20\nCMD [\"sh\"]\n"})
+	pod := filepath.Join(dir, "pod.yaml")
+	if err := os.Chmod(pod, 0o640); err != nil {
+		t.Fatal(err)
+	}
+
+	// --diff (the default) prints and writes nothing; safe fixes only.
+	code, out, errOut := runCLI(t, "", "fix", dir)
+	if !strings.Contains(out, "+    securityContext: {privileged: true, allowPrivilegeEscalation: false}") ||
+		strings.Contains(out, "runAsNonRoot") || strings.Contains(out, "USER") {
+		t.Errorf("safe diff:\n%s", out)
+	}
+	if code != ExitFindings || !strings.Contains(errOut, "would fix 2 findings in 1 file") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	if text, _ := os.ReadFile(pod); string(text) != privilegedPod {
+		t.Error("--diff wrote the file")
+	}
+
+	// --unsafe adds the unsafe fixes; --rule narrows them.
+	_, out, _ = runCLI(t, "", "fix", "--unsafe", "--rule", "DF101", dir)
+	if !strings.Contains(out, "+USER 65532:65532") || strings.Contains(out, "pod.yaml") {
+		t.Errorf("--rule DF101 --unsafe diff:\n%s", out)
+	}
+
+	// --write writes atomically and keeps the mode.
+	code, _, errOut = runCLI(t, "", "fix", "--write", "--unsafe", dir)
+	if code != ExitFindings || !strings.Contains(errOut, "fixed") {
+		t.Errorf("--write: exit %d, %q", code, errOut)
+	}
+	text, _ := os.ReadFile(pod)
+	if !strings.Contains(string(text), "runAsNonRoot: true") {
+		t.Errorf("--write did not write:\n%s", text)
+	}
+	if info, _ := os.Stat(pod); info.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v, want 0640 kept", info.Mode().Perm())
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".*hardline*")); len(leftovers) > 0 {
+		t.Errorf("temporary files left: %v", leftovers)
+	}
+	// Nothing left to fix: a second run changes nothing.
+	if _, out, errOut := runCLI(t, "", "fix", "--write", "--unsafe", dir); out != "" || !strings.Contains(errOut, "fixed 0 findings") {
+		t.Errorf("second run: %q %q", out, errOut)
+	}
+
+	if code, _, _ := runCLI(t, "", "fix", "--diff", "--write", dir); code != ExitUsage {
+		t.Errorf("--diff --write: exit %d", code)
+	}
+	if code, _, _ := runCLI(t, "", "fix", "--rule", "KS999", dir); code != ExitUsage {
+		t.Errorf("--rule KS999: exit %d", code)
+	}
+}
+
+// TestFixRestrictedConformance: after fixing copies of the upstream
+// restricted fail/ pods, every pss finding left is one without a fix.
+func TestFixRestrictedConformance(t *testing.T) {
+	dir := testenv.CopyTree(t, filepath.Join("testdata", "pss", "restricted", "fail"))
+	if code, _, errOut := runCLI(t, "", "fix", "--write", "--unsafe", "--profile", "restricted", dir); code == ExitUsage {
+		t.Fatal(errOut)
+	}
+	_, out, _ := runCLI(t, "", "lint", "--format", "json", "--profile", "restricted", dir)
+	var rep struct {
+		Findings []struct {
+			Path, Rule string
+			Aliases    []string
+			Fixes      []any
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	left := 0
+	for _, f := range rep.Findings {
+		for _, a := range f.Aliases {
+			if strings.HasPrefix(a, "pss:") {
+				left++
+				if len(f.Fixes) > 0 {
+					t.Errorf("%s: %s still fixable after fix --write --unsafe", filepath.Base(f.Path), f.Rule)
+				}
+			}
+		}
+	}
+	t.Logf("%d pss findings without a fix remain (privileged, host namespaces, volumes, …)", left)
+}
+
+// TestFixCorpusWrite runs `fix --write --unsafe` over a copy of the
+// corpus: nothing fails, every file still parses as well as before, and a
+// second run finds nothing more to fix. (The rules package's property
+// test checks each fixed text in detail.)
+func TestFixCorpusWrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus-wide")
+	}
+	dir := testenv.CopyTree(t, testenv.Dir(t, "corpus"))
+	syntaxErrors := func() int {
+		_, out, _ := runCLI(t, "", "lint", "--profile", "all", dir)
+		return strings.Count(out, " HL001 ")
+	}
+	before := syntaxErrors()
+	code, _, errOut := runCLI(t, "", "fix", "--write", "--unsafe", "--profile", "all", dir)
+	if code == ExitUsage || !strings.Contains(errOut, "fixed") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	t.Log(strings.TrimSpace(errOut))
+	if after := syntaxErrors(); after > before {
+		t.Errorf("syntax errors: %d before fixing, %d after", before, after)
+	}
+	if _, out, errOut := runCLI(t, "", "fix", "--unsafe", "--profile", "all", dir); out != "" {
+		t.Errorf("a second run would change more: %s\n%.2000s", errOut, out)
+	}
+}

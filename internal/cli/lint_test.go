@@ -1,0 +1,183 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/analyzer/report"
+	"hardline.dev/hardline/internal/testenv"
+	"hardline.dev/hardline/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestMain runs the commands' tests from the repository's root, as users
+// run hardline: the paths in goldens and messages are the README's.
+func TestMain(m *testing.M) {
+	if err := os.Chdir(filepath.Join("..", "..")); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	os.Exit(m.Run())
+}
+
+var testEngine = analyzer.NewEngine(rules.All())
+
+// runCLI runs a command as main does, with stdin and captured output.
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	env := Env{Context: context.Background(), Engine: testEngine, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
+		Version: "0.1.0-dev", InformationURI: "https://hardline.dev"}
+	commands := map[string]func(Env, []string) int{"lint": Lint, "fix": Fix, "pin": Pin, "rules": Rules}
+	cmd := commands[args[0]]
+	if cmd == nil {
+		t.Fatalf("no command %q", args[0])
+	}
+	code := cmd(env, args[1:])
+	return code, out.String(), errOut.String()
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test . -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
+
+// TestExamples pins the quick start's output in every format.
+func TestExamples(t *testing.T) {
+	for _, format := range report.Formats {
+		code, out, errOut := runCLI(t, "", "lint", "--format", format, "testdata/examples")
+		if code != ExitFindings || errOut != "" {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and nothing", format, code, errOut)
+		}
+		golden(t, filepath.Join("testdata", "golden", "examples."+format), out)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"clean file", []string{"lint", "testdata/examples/hardened.yaml"}, ExitOK},
+		{"findings", []string{"lint", "testdata/examples"}, ExitFindings},
+		{"flags after paths", []string{"lint", "testdata/examples", "--profile", "baseline"}, ExitFindings},
+		{"warnings pass at fail-on error", []string{"lint", "testdata/examples/Dockerfile"}, ExitOK},
+		{"warnings fail at fail-on warning", []string{"lint", "--fail-on", "warning", "testdata/examples/Dockerfile"}, ExitFindings},
+		{"unknown flag", []string{"lint", "--nope", "testdata/examples"}, ExitUsage},
+		{"unknown profile", []string{"lint", "--profile", "strict", "testdata/examples"}, ExitUsage},
+		{"unknown format", []string{"lint", "--format", "xml", "testdata/examples"}, ExitUsage},
+		{"missing path", []string{"lint", "testdata/nope.yaml"}, ExitUsage},
+		{"no path", []string{"lint"}, ExitUsage},
+		{"unknown rule", []string{"rules", "KS999"}, ExitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if code, _, errOut := runCLI(t, "", tt.args...); code != tt.want {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tt.want, errOut)
+			}
+		})
+	}
+}
+
+func TestStdin(t *testing.T) {
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: x:1\n    securityContext: {privileged: true}\n"
+	code, out, _ := runCLI(t, pod, "lint", "--profile", "baseline", "--stdin-filename", "k8s/pod.yaml", "-")
+	if code != ExitFindings || out != "k8s/pod.yaml:8:23: error KS101 privileged-container: container \"c\" must not set securityContext.privileged: true\n" {
+		t.Errorf("exit %d, output %q", code, out)
+	}
+	// The file name selects the language.
+	code, out, _ = runCLI(t, "FROM alpine\n", "lint", "--stdin-filename", "Dockerfile", "-")
+	if code != ExitOK || !strings.Contains(out, "Dockerfile:1:6: warning DF102") {
+		t.Errorf("exit %d, output %q", code, out)
+	}
+}
+
+func TestRulesCommand(t *testing.T) {
+	_, out, _ := runCLI(t, "", "rules")
+	for _, r := range rules.All() {
+		if !strings.Contains(out, r.Code+"  ") || !strings.Contains(out, r.Name) {
+			t.Errorf("rules list lacks %s %s", r.Code, r.Name)
+		}
+	}
+	code, out, _ := runCLI(t, "", "rules", "privileged-container")
+	if code != ExitOK || !strings.HasPrefix(out, "## KS101 privileged-container") || !strings.Contains(out, "### Bad") {
+		t.Errorf("rules KS101: exit %d, %q", code, out)
+	}
+}
+
+// TestCorpus lints every real-world file of ../shared/corpus: the exit
+// code is 0 or 1, nothing panics, the output is the same on a second run,
+// and every range lies inside its file.
+func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus-wide")
+	}
+	corpus := testenv.Dir(t, "corpus")
+	code, out, errOut := runCLI(t, "", "lint", "--profile", "all", "--format", "json", corpus)
+	if code != ExitOK && code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var report struct {
+		Findings []struct {
+			Path  string
+			Range analyzer.Range
+			Rule  string
+		}
+		Summary struct{ Files, Findings int }
+	}
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatal(err)
+	}
+	if report.Summary.Files == 0 {
+		t.Error("linted no file of the corpus")
+	}
+	lines := map[string][]string{}
+	for _, f := range report.Findings {
+		ls, ok := lines[f.Path]
+		if !ok {
+			text, err := os.ReadFile(f.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ls = strings.Split(string(text), "\n")
+			lines[f.Path] = ls
+		}
+		inside := func(p analyzer.Position) bool {
+			return p.Line >= 1 && p.Line <= len(ls) && p.Column >= 1 && p.Column <= utf8.RuneCountInString(ls[p.Line-1])+1
+		}
+		s, e := f.Range.Start, f.Range.End
+		if !inside(s) || !inside(e) || e.Line < s.Line || e.Line == s.Line && e.Column < s.Column {
+			t.Errorf("%s: %s range %v outside the file or reversed", f.Path, f.Rule, f.Range)
+		}
+	}
+	if _, again, _ := runCLI(t, "", "lint", "--profile", "all", "--format", "json", corpus); again != out {
+		t.Error("a second run gave different output")
+	}
+}

@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"hardline.dev/hardline/internal/testenv"
+)
+
+// TestPolicies: the README's policy example on the command line, and a
+// broken policy reported at its own file and line (exit 1, nothing else
+// from the policies).
+func TestPolicies(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "lint", "--profile", "baseline", "--policy", "testdata/policies/policy",
+		"--data", "testdata/policies/data", "testdata/policies/input")
+	if code != ExitFindings || errOut != "" {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	golden(t, filepath.Join("testdata", "golden", "policies.text"), out)
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.rego")
+	if err := os.WriteFile(bad, []byte("package main\n\ndeny contains msg if {\n  msg := http.send({\"method\": \"get\", \"url\": \"http://127.0.0.1:9/\"})\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runCLI(t, "", "lint", "--format", "github", "--policy", dir, "testdata/policies/input/deploy.yaml")
+	if code != ExitFindings {
+		t.Errorf("exit %d, want 1", code)
+	}
+	want := "::error file=" + filepath.ToSlash(bad) + ",line=4,col=10,"
+	if !strings.Contains(out, want) || !strings.Contains(out, "unsafe built-in function calls in expression: http.send") || strings.Contains(out, "POL-") {
+		t.Errorf("want HL005 at %s and no policy findings:\n%s", want, out)
+	}
+
+	// --namespace picks the packages: none of the examples is in "team".
+	code, out, _ = runCLI(t, "", "lint", "--profile", "baseline", "--policy", "testdata/policies/policy",
+		"--data", "testdata/policies/data", "--namespace", "team", "testdata/policies/input")
+	if code != ExitOK || out != "" {
+		t.Errorf("--namespace team: exit %d:\n%s", code, out)
+	}
+
+	// The config file's policies: relative to the config, with its own
+	// namespace list and data.
+	cfgDir := testenv.CopyTree(t, "testdata/policies")
+	if err := os.WriteFile(filepath.Join(cfgDir, ".hardline.yaml"), []byte("profile: baseline\npolicies: [policy]\ndata: [data/registries.yaml]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runCLI(t, "", "lint", filepath.Join(cfgDir, "input"))
+	if code != ExitFindings || strings.Count(out, " POL-") != 3 || !strings.Contains(out, " DOCKER-LATEST ") {
+		t.Errorf("config policies: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+}

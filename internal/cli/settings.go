@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"flag"
+	"path/filepath"
+	"strings"
+
+	"hardline.dev/hardline/analyzer"
+)
+
+// settings are the flags lint and fix share: which config applies and
+// what overrides it.
+type settings struct {
+	profile, configPath, k8sVersion, regoVersion, failOn string
+	policies, data, namespaces                           stringList
+	threshold                                            analyzer.Severity
+	configFor                                            func(string) (*analyzer.Config, error)
+}
+
+func (s *settings) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.profile, "profile", "", "rule profile: baseline, restricted (default) or all")
+	fs.StringVar(&s.configPath, "config", "", "config file (default: "+analyzer.ConfigFileName+" found by walking up from each file)")
+	fs.StringVar(&s.k8sVersion, "kubernetes-version", "", "target Kubernetes version of the deprecated-API rules, e.g. 1.37")
+	fs.Var(&s.policies, "policy", "directory of Rego policies (repeatable)")
+	fs.Var(&s.data, "data", "JSON or YAML data documents for the policies, a file or a directory (repeatable)")
+	fs.Var(&s.namespaces, "namespace", "Rego package whose deny, violation and warn rules run (repeatable; default main)")
+	fs.StringVar(&s.regoVersion, "rego-version", "", "Rego syntax of policies: auto, v0 or v1")
+	fs.StringVar(&s.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
+}
+
+// resolve validates the flags and prepares configFor: the config file that
+// applies to a path (or --config), with the flags on top.
+func (s *settings) resolve(engine *analyzer.Engine) error {
+	var err error
+	if s.threshold, err = analyzer.ParseSeverity(s.failOn); err != nil {
+		return err
+	}
+	var override []func(*analyzer.Config)
+	if s.profile != "" {
+		p, err := analyzer.ParseProfile(s.profile)
+		if err != nil {
+			return err
+		}
+		override = append(override, func(c *analyzer.Config) { c.Profile = p })
+	}
+	if s.k8sVersion != "" {
+		if err := analyzer.ValidKubernetesVersion(s.k8sVersion); err != nil {
+			return err
+		}
+		override = append(override, func(c *analyzer.Config) { c.KubernetesVersion = s.k8sVersion })
+	}
+	if s.regoVersion != "" {
+		if err := analyzer.ValidRegoVersion(s.regoVersion); err != nil {
+			return err
+		}
+		override = append(override, func(c *analyzer.Config) { c.RegoVersion = s.regoVersion })
+	}
+	// Folders on the command line are relative to the working directory,
+	// not to the config file that the others are relative to.
+	abs := func(list []string) ([]string, error) {
+		out := make([]string, len(list))
+		for i, p := range list {
+			a, err := filepath.Abs(p)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = a
+		}
+		return out, nil
+	}
+	if len(s.policies) > 0 {
+		dirs, err := abs(s.policies)
+		if err != nil {
+			return err
+		}
+		override = append(override, func(c *analyzer.Config) { c.Policies = dirs })
+	}
+	if len(s.data) > 0 {
+		dirs, err := abs(s.data)
+		if err != nil {
+			return err
+		}
+		override = append(override, func(c *analyzer.Config) { c.Data = dirs })
+	}
+	if len(s.namespaces) > 0 {
+		override = append(override, func(c *analyzer.Config) { c.PolicyNamespaces = s.namespaces })
+	}
+	finder := analyzer.NewConfigFinder(engine.Rules())
+	s.configFor = func(path string) (*analyzer.Config, error) {
+		var cfg analyzer.Config
+		var err error
+		if s.configPath != "" {
+			cfg, err = finder.File(s.configPath)
+		} else {
+			cfg, err = finder.For(path)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range override {
+			o(&cfg)
+		}
+		return &cfg, nil
+	}
+	return nil
+}
+
+// files validates the configs of the paths given and expands folders.
+func (s *settings) files(paths []string) ([]string, error) {
+	for _, p := range paths {
+		if _, err := s.configFor(p); err != nil {
+			return nil, err
+		}
+	}
+	return analyzer.Discover(paths)
+}
+
+// failed tells whether any finding reaches the --fail-on threshold.
+func (s *settings) failed(findings ...[]analyzer.Finding) bool {
+	for _, fs := range findings {
+		for _, f := range fs {
+			if f.Severity >= s.threshold {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
