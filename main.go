@@ -28,12 +28,12 @@ var version = "0.1.0-dev"
 const usage = `hardline hardens Kubernetes manifests and Dockerfiles.
 
 Usage:
-  hardline lint [flags] PATH...   analyze files and directories ("-" reads stdin)
-  hardline fix [flags] PATH...    apply fixes: print a diff (--diff, default) or --write them
-  hardline pin [--write] PATH...  pin image tags to their digests (asks the registries)
-  hardline rules [CODE|NAME]      list the rules, or print one rule's documentation
-  hardline lsp [--config FILE]    run the language server on stdin and stdout
-  hardline version                print the version
+  hardline lint [flags] PATH...     analyze files and directories ("-" reads stdin)
+  hardline fix [flags] PATH...      apply fixes: print a diff (--diff, default) or --write them
+  hardline pin [--write] PATH...    pin image tags to their digests (asks the registries)
+  hardline rules [CODE|NAME|ALIAS]  list the rules, or print a rule's documentation
+  hardline lsp [--config FILE]      run the language server on stdin and stdout
+  hardline version                  print the version
 
 Run "hardline lint -h" or "hardline fix -h" for their flags.
 `

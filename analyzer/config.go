@@ -280,16 +280,21 @@ func (p *configParser) strList(n *yaml.Node) ([]string, error) {
 	return out, nil
 }
 
-func (p *configParser) rule(n *yaml.Node) (*Rule, error) {
-	for _, r := range p.rules {
-		if r.Code == n.Value || r.Name == n.Value {
-			return r, nil
-		}
+// ruleCodes reads a rule's code, name or peer alias (lookup) as the codes
+// it names; a POL- code names a policy rule, which exists once a policy
+// produces it.
+func (p *configParser) ruleCodes(n *yaml.Node) ([]string, error) {
+	var codes []string
+	for _, r := range lookup(p.rules, n.Value) {
+		codes = append(codes, r.Code)
 	}
-	if strings.HasPrefix(n.Value, PolicyPrefix) {
-		return policyRule(n.Value), nil
+	if len(codes) == 0 && strings.HasPrefix(n.Value, PolicyPrefix) && len(n.Value) > len(PolicyPrefix) {
+		codes = []string{n.Value}
 	}
-	return nil, p.errorf(n, "unknown rule %q (hardline rules lists them; policy rules are POL-<package>-<rule>)", n.Value)
+	if len(codes) == 0 {
+		return nil, p.errorf(n, "unknown rule %q (hardline rules lists them; policy rules are POL-<package>-<rule>)", n.Value)
+	}
+	return codes, nil
 }
 
 func (p *configParser) ruleSettings(n *yaml.Node, cfg *Config) error {
@@ -302,20 +307,22 @@ func (p *configParser) ruleSettings(n *yaml.Node, cfg *Config) error {
 	}
 	cfg.Rules = merged
 	for _, f := range Fields(n) {
-		r, err := p.rule(f.Key)
+		codes, err := p.ruleCodes(f.Key)
 		if err != nil {
 			return err
 		}
 		s, _ := p.str(f.Value)
-		if off, isBool := Bool(f.Value); s == "off" || isBool && !off {
-			cfg.Rules[r.Code] = RuleSetting{Off: true}
-			continue
+		setting := RuleSetting{Off: true}
+		if off, isBool := Bool(f.Value); s != "off" && !(isBool && !off) {
+			sev, err := ParseSeverity(s)
+			if err != nil {
+				return p.errorf(f.Value, "rule %s: want off, error, warning or info, not %q", f.Key.Value, s)
+			}
+			setting = RuleSetting{Severity: sev}
 		}
-		sev, err := ParseSeverity(s)
-		if err != nil {
-			return p.errorf(f.Value, "rule %s: want off, error, warning or info, not %q", f.Key.Value, s)
+		for _, code := range codes {
+			cfg.Rules[code] = setting
 		}
-		cfg.Rules[r.Code] = RuleSetting{Severity: sev}
 	}
 	return nil
 }
@@ -330,7 +337,7 @@ func (p *configParser) namespaces(n *yaml.Node, cfg *Config) error {
 	}
 	cfg.Namespaces = merged
 	for _, f := range Fields(n) {
-		r, err := p.rule(f.Key)
+		codes, err := p.ruleCodes(f.Key)
 		if err != nil {
 			return err
 		}
@@ -338,7 +345,9 @@ func (p *configParser) namespaces(n *yaml.Node, cfg *Config) error {
 		if err != nil {
 			return err
 		}
-		cfg.Namespaces[r.Code] = list
+		for _, code := range codes {
+			cfg.Namespaces[code] = list
+		}
 	}
 	return nil
 }

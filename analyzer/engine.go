@@ -14,6 +14,10 @@ import (
 // state of a run lives in the run.
 type Engine struct {
 	rules []*Rule
+	// policies holds the rules made for the Rego policy results this
+	// engine has seen (PolicyRule): an engine's, so that two engines in
+	// one process (a server's workspaces, tests) never share them.
+	policies policyRules
 }
 
 // NewEngine returns an engine running rules; main wires in rules.All().
@@ -24,15 +28,25 @@ func NewEngine(rules []*Rule) *Engine {
 // Rules lists the engine's rules.
 func (e *Engine) Rules() []*Rule { return e.rules }
 
-// Rule finds a rule by code or name, including rules of policy results
-// (PolicyRule).
-func (e *Engine) Rule(codeOrName string) *Rule {
-	for _, r := range e.rules {
-		if r.Code == codeOrName || r.Name == codeOrName {
-			return r
-		}
+// Lookup finds the rules a word names: a code or name (policy codes
+// included, Pass.PolicyRule), else every rule with that peer alias, with
+// or without the tool's prefix (lookup).
+func (e *Engine) Lookup(word string) []*Rule {
+	if rs := lookup(e.rules, word); len(rs) > 0 {
+		return rs
 	}
-	return policyRule(codeOrName)
+	if r := e.policies.find(word); r != nil {
+		return []*Rule{r}
+	}
+	return nil
+}
+
+// Rule finds the rule a word names when it names exactly one (Lookup).
+func (e *Engine) Rule(word string) *Rule {
+	if rs := e.Lookup(word); len(rs) == 1 {
+		return rs[0]
+	}
+	return nil
 }
 
 // Run analyzes one parsed document under cfg and returns its findings,
@@ -61,7 +75,7 @@ func (e *Engine) Run(ctx context.Context, doc *Document, cfg *Config) []Finding 
 			review = append(review, r)
 			continue
 		}
-		runRule(&Pass{Rule: r, Doc: doc, Config: cfg, memo: memo, out: &out})
+		runRule(&Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, out: &out})
 	}
 	sups := e.suppressions(doc)
 	for _, s := range sups {
@@ -76,7 +90,7 @@ func (e *Engine) Run(ctx context.Context, doc *Document, cfg *Config) []Finding 
 	if len(review) > 0 {
 		var late []Finding
 		for _, r := range review {
-			runRule(&Pass{Rule: r, Doc: doc, Config: cfg, memo: memo, out: &late, sups: sups})
+			runRule(&Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, out: &late, sups: sups})
 		}
 		out = append(out, e.filter(doc, cfg, late, sups, false)...)
 	}

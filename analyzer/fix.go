@@ -314,7 +314,7 @@ var syntaxIdentity = identity{container: "\x00syntax"}
 func (v *verifier) identities(doc *Document) map[identity]int {
 	ids := map[identity]int{syntaxIdentity: syntaxProblems(doc)}
 	v.e.eachAnalysisRule(doc, func(r *Rule, memo map[any]any) {
-		runRule(&Pass{Rule: r, Doc: doc, Config: v.cfg, memo: memo, ids: ids})
+		runRule(&Pass{Rule: r, Doc: doc, Config: v.cfg, engine: v.e, memo: memo, ids: ids})
 	})
 	return ids
 }

@@ -10,19 +10,14 @@ import (
 const PolicyPrefix = "POL-"
 
 // policyRules holds the rules made for policy results, by code, so that
-// one code is one *Rule in every document and every run of the process.
-var policyRules sync.Map
+// one code is one *Rule in every document and run of an engine.
+type policyRules struct{ m sync.Map }
 
-// PolicyRule returns the rule for a policy result's code, making it the
-// first time: policies are the user's, so their rules exist only once
-// policies produce them. severity is the default of a new rule (error for
-// deny and violation, warning for warn); summary describes where it comes
-// from.
-func PolicyRule(code string, severity Severity, summary string) *Rule {
-	if r, ok := policyRules.Load(code); ok {
+func (p *policyRules) get(code string, severity Severity, summary string) *Rule {
+	if r, ok := p.m.Load(code); ok {
 		return r.(*Rule)
 	}
-	r, _ := policyRules.LoadOrStore(code, &Rule{
+	r, _ := p.m.LoadOrStore(code, &Rule{
 		Code: code, Name: "policy", Summary: summary, Severity: severity,
 		Profile: Baseline, Policy: true,
 		Doc: RuleDoc{Why: "A rule of your own Rego policies (" + summary + ")."},
@@ -30,14 +25,14 @@ func PolicyRule(code string, severity Severity, summary string) *Rule {
 	return r.(*Rule)
 }
 
-// policyRule finds a policy rule by code; a POL- code is made on demand,
-// so configs and suppressions can name it before any policy ran.
-func policyRule(code string) *Rule {
-	if r, ok := policyRules.Load(code); ok {
+// find finds a policy rule by code; a POL- code is made on demand, so
+// configs and suppressions can name it before any policy ran.
+func (p *policyRules) find(code string) *Rule {
+	if r, ok := p.m.Load(code); ok {
 		return r.(*Rule)
 	}
 	if strings.HasPrefix(code, PolicyPrefix) && len(code) > len(PolicyPrefix) {
-		return PolicyRule(code, Error, "a Rego policy rule")
+		return p.get(code, Error, "a Rego policy rule")
 	}
 	return nil
 }

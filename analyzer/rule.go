@@ -113,8 +113,26 @@ type Rule struct {
 	// Policy marks a rule made from a user's Rego policy (PolicyRule):
 	// its code comes from the policy, not from hardline.
 	Policy bool
-	Check  func(*Pass)
+	// Pin, when set, declares that the rule reports image references
+	// that pinning to a digest fixes: a fix that must ask the registry,
+	// so it runs only on request (`hardline pin`, the editor's "Pin to
+	// digest" when network access is allowed). It says where the
+	// reference sits in a finding's span.
+	Pin   ImageSpan
+	Check func(*Pass)
 }
+
+// ImageSpan says where an image reference sits in a finding's span.
+type ImageSpan int
+
+const (
+	// NoImage: the rule's findings are not about an image to pin.
+	NoImage ImageSpan = iota
+	// ImageIsSpan: the span is the reference (a FROM line's image).
+	ImageIsSpan
+	// ImageAfterKey: the span is "key: reference" (a container's image).
+	ImageAfterKey
+)
 
 // Tag marks findings that editors render specially.
 type Tag int
@@ -137,6 +155,30 @@ const (
 	// rules' findings and may read Pass.Suppressions.
 	ReviewPhase
 )
+
+// lookup finds the rules a user's word names, wherever a rule code is
+// accepted: a code or name names one rule; otherwise every rule that
+// carries the word as a peer alias, with or without the tool's prefix
+// ("pss:privileged" or "privileged", "hadolint:DL3002" or "DL3002"),
+// compared without regard to case.
+func lookup(rules []*Rule, word string) []*Rule {
+	for _, r := range rules {
+		if r.Code == word || r.Name == word {
+			return []*Rule{r}
+		}
+	}
+	var out []*Rule
+	for _, r := range rules {
+		for _, a := range r.Aliases {
+			_, id, _ := strings.Cut(a, ":")
+			if strings.EqualFold(a, word) || strings.EqualFold(id, word) {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
 
 // Alias returns the rule's alias for a peer tool prefix ("pss"), or "".
 func (r *Rule) Alias(tool string) string {
@@ -182,6 +224,7 @@ type Pass struct {
 	// Config is the configuration the document is analyzed under (never
 	// nil); rules read settings such as the target Kubernetes version.
 	Config *Config
+	engine *Engine
 	memo   map[any]any
 	out    *[]Finding
 	// ids, when set, makes the pass count findings by identity instead of
@@ -193,6 +236,14 @@ type Pass struct {
 // Suppressions lists the document's suppressions with their use, for
 // review-phase rules.
 func (p *Pass) Suppressions() []*Suppression { return p.sups }
+
+// PolicyRule returns the engine's rule for a policy result's code, making
+// it the first time: policies are the user's, so their rules exist only
+// once policies produce them. severity is a new rule's default (error for
+// deny and violation, warning for warn); summary says where it comes from.
+func (p *Pass) PolicyRule(code string, severity Severity, summary string) *Rule {
+	return p.engine.policies.get(code, severity, summary)
+}
 
 // Report records a finding of the running rule.
 func (p *Pass) Report(f Finding) {

@@ -151,10 +151,7 @@ func (c *suppressionCollector) codes(kind SuppressionKind, text string, skip, ba
 	}
 	var out []*Suppression
 	for _, code := range splitCodes(list, base+skip) {
-		s := &Suppression{Kind: kind, Code: code.text, Start: code.start, End: code.end}
-		if r := c.e.Rule(code.text); r != nil {
-			s.Rules = []*Rule{r}
-		}
+		s := &Suppression{Kind: kind, Code: code.text, Start: code.start, End: code.end, Rules: c.e.Lookup(code.text)}
 		set(s)
 		out = append(out, s)
 	}
@@ -265,10 +262,8 @@ func (c *suppressionCollector) fromAnnotations(o *Object) []*Suppression {
 					start++
 				}
 				for _, code := range splitCodes(Str(f.Value), start) {
-					s := &Suppression{Kind: IgnoreAnnotation, Code: code.text, Start: code.start, End: code.end, From: o.Start, To: o.End}
-					if r := c.e.Rule(code.text); r != nil {
-						s.Rules = []*Rule{r}
-					}
+					s := &Suppression{Kind: IgnoreAnnotation, Code: code.text, Start: code.start, End: code.end, From: o.Start, To: o.End,
+						Rules: c.e.Lookup(code.text)}
 					out = append(out, s)
 				}
 			case strings.HasPrefix(key, "ignore-check.kube-linter.io/"):

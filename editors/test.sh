@@ -29,7 +29,7 @@ python3 - editors/vscode/build/hardline-linux-x64-*.vsix <<'PY'
 import re, stat, subprocess, sys, tempfile, zipfile
 vsix = zipfile.ZipFile(sys.argv[1])
 names = set(vsix.namelist())
-for want in ("extension/package.json", "extension/dist/extension.js", "extension/bin/hardline"):
+for want in ("extension/package.json", "extension/dist/extension.js", "extension/bin/hardline", "extension/LICENSE.txt"):
     assert want in names, f"{want} missing from the VSIX: {sorted(names)}"
 assert not any(n.startswith("extension/node_modules/") or n.startswith("extension/src/") for n in names), sorted(names)
 manifest = vsix.read("extension.vsixmanifest").decode()

@@ -199,7 +199,7 @@ func (s *Server) codeAction(ctx *glsp.Context, p *protocol.CodeActionParams) (an
 					Edit:        s.workspaceEdit(d, a, fix.Edits),
 				})
 			}
-			if a.cfg.Network && pin.Fixes(f.Rule.Code) {
+			if a.cfg.Network && pin.Fixes(f.Rule) {
 				// The lookup runs only when the action is chosen.
 				actions = append(actions, protocol.CodeAction{
 					Title: "Pin to digest (asks the registry)", Kind: ptr(protocol.CodeActionKindQuickFix),
@@ -454,7 +454,7 @@ func (s *Server) applyEdit(ctx context.Context, label string, edit *protocol.Wor
 // pinTimeout bounds the registry lookup of one "Pin to digest".
 const pinTimeout = 15 * time.Second
 
-// pinEdit resolves the digest of the image of the KS502 or DF103 finding
+// pinEdit resolves the digest of the image of the pinnable finding
 // at offset: the only request that reaches the network, and only when the
 // configuration says network: true.
 func (s *Server) pinEdit(ctx context.Context, d *document, a *analysis, offset int) (*protocol.WorkspaceEdit, error) {
@@ -464,7 +464,7 @@ func (s *Server) pinEdit(ctx context.Context, d *document, a *analysis, offset i
 	var targets []pin.Target
 	var skipped []pin.Skipped
 	for _, f := range a.findings {
-		if f.Start == offset && pin.Fixes(f.Rule.Code) {
+		if f.Start == offset && pin.Fixes(f.Rule) {
 			targets, skipped = pin.Targets(a.doc.Text, []analyzer.Finding{f})
 			break
 		}

@@ -1,5 +1,5 @@
-// Package pin pins image references to their digests: the fix of KS502
-// (container images) and DF103 (FROM images). It asks registries, so it
+// Package pin pins image references to their digests: the fix of the
+// rules that declare Rule.Pin (container images, FROM images). It asks registries, so it
 // runs only on explicit request: the `hardline pin` command, or the
 // editor's "Pin to digest" action when the config allows the network.
 package pin
@@ -7,7 +7,6 @@ package pin
 import (
 	"bytes"
 	"context"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -18,9 +17,6 @@ import (
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/fixes"
 )
-
-// Rules are the rules whose findings pin fixes.
-var Rules = []string{"KS502", "DF103"}
 
 // Target is one image reference to pin.
 type Target struct {
@@ -39,21 +35,21 @@ type Skipped struct {
 	Reason string
 }
 
-// Fixes tells whether pinning is the fix of the rule with this code.
-func Fixes(code string) bool { return slices.Contains(Rules, code) }
+// Fixes tells whether pinning fixes the rule's findings (Rule.Pin).
+func Fixes(r *analyzer.Rule) bool { return r.Pin != analyzer.NoImage }
 
-// Targets picks the pinnable references among the findings of text.
-// KS502 findings span `image: <value>`, DF103 findings the FROM image.
+// Targets picks the pinnable references among the findings of text,
+// where each finding's rule declares them (Rule.Pin).
 func Targets(text []byte, findings []analyzer.Finding) ([]Target, []Skipped) {
 	var targets []Target
 	var skipped []Skipped
 	for _, f := range findings {
-		if !Fixes(f.Rule.Code) || f.Start < 0 || f.End > len(text) || f.Start >= f.End {
+		if !Fixes(f.Rule) || f.Start < 0 || f.End > len(text) || f.Start >= f.End {
 			continue
 		}
 		span := text[f.Start:f.End]
 		start, end := f.Start, f.End
-		if f.Rule.Code == "KS502" {
+		if f.Rule.Pin == analyzer.ImageAfterKey {
 			colon := bytes.IndexByte(span, ':')
 			if colon < 0 {
 				continue

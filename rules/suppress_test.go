@@ -80,6 +80,18 @@ func TestSuppressions(t *testing.T) {
 			want: []string{"13:KS101", "17:KS101"},
 		},
 		{
+			name: "a peer's ID, with or without its tool prefix", file: "pod.yaml",
+			text: replace(replace(twoContainers, "13", "      privileged: true  # hardline:ignore kube-linter:privileged-container"),
+				"17", "      privileged: true  # hardline:ignore PRIVILEGED"),
+			want: []string{"10:KS201", "10:KS202", "14:KS201", "14:KS202"},
+		},
+		{
+			name: "a peer's ID in the config", file: "pod.yaml",
+			config: "rules:\n  pss:privileged: info\n",
+			text:   twoContainers,
+			want:   []string{"10:KS201", "10:KS202", "13:KS101/info", "14:KS201", "14:KS202", "17:KS101/info"},
+		},
+		{
 			name: "annotation on the object", file: "pod.yaml",
 			text: replace(twoContainers, "4", "  name: web\n  annotations:\n    hardline.dev/ignore: \"KS201,KS202\""),
 			want: []string{"15:KS101", "19:KS101"},

@@ -44,11 +44,13 @@ func Fix(env Env, args []string) int {
 	}
 	rulesWanted := map[*analyzer.Rule]bool{}
 	for _, code := range only {
-		r := engine.Rule(code)
-		if r == nil {
+		rs := engine.Lookup(code)
+		if len(rs) == 0 {
 			return usageError(stderr, fmt.Errorf("--rule %s: no such rule (hardline rules lists them)", code))
 		}
-		rulesWanted[r] = true
+		for _, r := range rs {
+			rulesWanted[r] = true
+		}
 	}
 	accept := func(f *analyzer.Finding, fx fixes.Fix) bool {
 		if len(rulesWanted) > 0 && !rulesWanted[f.Rule] {

@@ -51,11 +51,13 @@ func Pin(env Env, args []string) int {
 	if err != nil {
 		return usageError(stderr, err)
 	}
-	// Only the two rules that find unpinned images run, whatever the
-	// profile or their severity says: pinning was asked for.
+	// Only the rules that find unpinned images run, whatever the profile
+	// or their severity says: pinning was asked for.
 	var pinRules []*analyzer.Rule
-	for _, code := range pin.Rules {
-		pinRules = append(pinRules, engine.Rule(code))
+	for _, r := range engine.Rules() {
+		if pin.Fixes(r) {
+			pinRules = append(pinRules, r)
+		}
 	}
 	results := analyzer.NewEngine(pinRules).LintFiles(env.Context, files, func(path string) (*analyzer.Config, error) {
 		cfg, err := s.configFor(path)
@@ -65,8 +67,8 @@ func Pin(env Env, args []string) int {
 		c := *cfg
 		c.Profile = analyzer.All
 		c.Rules = maps.Clone(c.Rules)
-		for _, code := range pin.Rules {
-			delete(c.Rules, code)
+		for _, r := range pinRules {
+			delete(c.Rules, r.Code)
 		}
 		return &c, nil
 	}, false)

@@ -13,14 +13,20 @@ import (
 func Rules(env Env, args []string) int {
 	engine, stdout, stderr := env.Engine, env.Stdout, env.Stderr
 	if len(args) > 1 {
-		return usageError(stderr, errors.New("usage: hardline rules [CODE|NAME]"))
+		return usageError(stderr, errors.New("usage: hardline rules [CODE|NAME|ALIAS]"))
 	}
 	if len(args) == 1 {
-		r := engine.Rule(args[0])
-		if r == nil {
+		// A peer's ID may name several rules: each one's page.
+		rs := engine.Lookup(args[0])
+		if len(rs) == 0 {
 			return usageError(stderr, fmt.Errorf("no rule %q (run hardline rules for the list)", args[0]))
 		}
-		fmt.Fprint(stdout, analyzer.RuleMarkdown(r))
+		for i, r := range rs {
+			if i > 0 {
+				fmt.Fprintln(stdout)
+			}
+			fmt.Fprint(stdout, analyzer.RuleMarkdown(r))
+		}
 		return ExitOK
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)

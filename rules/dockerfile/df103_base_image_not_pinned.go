@@ -10,6 +10,7 @@ var _ = register(&analyzer.Rule{
 	Code: "DF103", Name: "base-image-not-pinned",
 	Summary:  "FROM image without a @sha256: digest",
 	Severity: analyzer.Info, Profile: analyzer.All,
+	Pin: analyzer.ImageIsSpan,
 	Doc: analyzer.RuleDoc{
 		Why: "A tag is a pointer the registry can move: the same Dockerfile builds on different base images over time, and a compromised " +
 			"registry account can serve anything under a known tag. A digest names exactly one image. Earlier stages, scratch and images that " +

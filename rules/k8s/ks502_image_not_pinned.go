@@ -11,6 +11,7 @@ var _ = register(&analyzer.Rule{
 	Summary:  "image not pinned by a sha256 digest",
 	Severity: analyzer.Info, Profile: analyzer.All,
 	Aliases: []string{"checkov:CKV_K8S_43"},
+	Pin:     analyzer.ImageAfterKey,
 	Doc: analyzer.RuleDoc{
 		Why: "A tag is a pointer the registry's owner can move: the same manifest can run different code tomorrow, and a compromised " +
 			"registry account can swap it. A digest (`@sha256:…`) names exactly one image.",

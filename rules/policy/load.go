@@ -33,6 +33,17 @@ var unsafe = map[string]struct{}{
 	"opa.runtime":        {},
 }
 
+// capabilities are this OPA's, less the unsafe builtins: a policy that
+// calls one does not compile.
+var capabilities = sync.OnceValue(func() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	caps.Builtins = slices.DeleteFunc(caps.Builtins, func(b *ast.Builtin) bool {
+		_, bad := unsafe[b.Name]
+		return bad
+	})
+	return caps
+})
+
 // Problem is a policy that cannot be used: it does not parse or compile, or
 // a data file does not load. It is reported as HL005 at its file and line.
 type Problem struct {
@@ -199,7 +210,7 @@ func compile(cfg *analyzer.Config, policyFiles, dataFiles []file) *Set {
 	if len(set.Problems) > 0 {
 		return set
 	}
-	compiler := ast.NewCompiler().WithUnsafeBuiltins(unsafe)
+	compiler := ast.NewCompiler().WithCapabilities(capabilities())
 	if compiler.Compile(modules); compiler.Failed() {
 		set.Problems = problems("", compiler.Errors)
 		return set
@@ -268,6 +279,11 @@ func problems(path string, err error) []Problem {
 		p := Problem{Path: path, Line: 1, Col: 1, Message: e.Message}
 		if e.Code != "" {
 			p.Message = e.Code + ": " + e.Message
+		}
+		if name, ok := strings.CutPrefix(e.Message, "undefined function "); ok {
+			if _, bad := unsafe[name]; bad {
+				p.Message = name + " is disabled: policies from a repository may not reach the network or the environment"
+			}
 		}
 		if e.Location != nil {
 			if e.Location.File != "" {

@@ -119,7 +119,7 @@ func evaluate(p *analyzer.Pass, set *Set, input ast.Value, obj analyzer.ObjectRe
 				if code == "" {
 					code = analyzer.PolicyPrefix + strings.ReplaceAll(q.namespace, ".", "-") + "-" + name
 				}
-				rule := analyzer.PolicyRule(code, severity, "data."+q.namespace+"."+name)
+				rule := p.PolicyRule(code, severity, "data."+q.namespace+"."+name)
 				start, end := at(r)
 				p.ReportAs(rule, analyzer.Finding{Start: start, End: end, Object: obj, Message: r.msg})
 			}

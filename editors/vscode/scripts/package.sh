@@ -32,6 +32,9 @@ done
 version=$(node -p 'require("./package.json").version')
 npm run --silent build
 mkdir -p build
+# The package carries the project's license (vsce looks for it here).
+cp ../../LICENSE LICENSE
+trap 'rm -f LICENSE' EXIT
 for t in "${targets[@]}"; do
   rm -rf bin
   mkdir bin
@@ -40,8 +43,8 @@ for t in "${targets[@]}"; do
   (cd ../.. && CGO_ENABLED=0 GOOS=${goos[$t]} GOARCH=${goarch[$t]} \
     go build -trimpath -ldflags "-s -w" -o "editors/vscode/bin/$exe" .)
   # The bundle holds the client library, so node_modules stays out
-  # (--no-dependencies). The project has no license file or public repository yet.
-  npx vsce package --target "$t" --no-dependencies --skip-license --allow-missing-repository \
+  # (--no-dependencies). The project has no public repository yet.
+  npx vsce package --target "$t" --no-dependencies --allow-missing-repository \
     --out "build/hardline-$t-$version.vsix"
 done
 rm -rf bin
