@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,6 +44,17 @@ type Config struct {
 	Network          bool
 	DocsURL          string
 	Limits           Limits
+	// Workloads declares custom resources that carry pods, beyond the
+	// built-in kinds and the well-known ones hardline knows.
+	Workloads []WorkloadKind
+}
+
+// WorkloadKind is a custom resource that carries a pod: its API group and
+// kind, and the path to its pod template (a mapping with metadata and
+// spec) or, when there is no template, to its pod spec.
+type WorkloadKind struct {
+	Group, Kind       string
+	Template, PodSpec []string
 }
 
 // RuleSetting is "off" or a severity override.
@@ -240,8 +252,14 @@ func ApplyConfig(base Config, source string, text []byte, rules []*Rule) (Config
 			if err := p.limits(v, &cfg.Limits); err != nil {
 				return cfg, err
 			}
+		case "workloads":
+			list, err := p.workloads(v)
+			if err != nil {
+				return cfg, err
+			}
+			cfg.Workloads = list
 		default:
-			return cfg, p.errorf(f.Key, "unknown key %q (known: profile, kubernetesVersion, rules, exclude, namespaces, policies, regoVersion, policyNamespaces, data, network, docsURL, limits)", key)
+			return cfg, p.errorf(f.Key, "unknown key %q (known: profile, kubernetesVersion, rules, exclude, namespaces, policies, regoVersion, policyNamespaces, data, network, docsURL, limits, workloads)", key)
 		}
 	}
 	return cfg, nil
@@ -295,6 +313,55 @@ func (p *configParser) ruleCodes(n *yaml.Node) ([]string, error) {
 		return nil, p.errorf(n, "unknown rule %q (hardline rules lists them; policy rules are POL-<package>-<rule>)", n.Value)
 	}
 	return codes, nil
+}
+
+// workloads reads the custom workload kinds: a list of {apiVersion or
+// group, kind, template or podSpec}, paths dotted ("spec.template").
+func (p *configParser) workloads(n *yaml.Node) ([]WorkloadKind, error) {
+	if n.Kind != yaml.SequenceNode {
+		return nil, p.errorf(n, "workloads: want a list of {group, kind, template or podSpec}")
+	}
+	var out []WorkloadKind
+	for _, it := range Items(n) {
+		if it.Kind != yaml.MappingNode {
+			return nil, p.errorf(it, "workloads: want {group, kind, template or podSpec}")
+		}
+		var w WorkloadKind
+		for _, f := range Fields(it) {
+			s, err := p.str(f.Value)
+			if err != nil {
+				return nil, p.wrap(f.Value, err)
+			}
+			switch f.Key.Value {
+			case "group":
+				w.Group = s
+			case "apiVersion":
+				w.Group = ObjectRef{APIVersion: s}.Group()
+			case "kind":
+				w.Kind = s
+			case "template", "podSpec":
+				path := strings.Split(s, ".")
+				if slices.Contains(path, "") {
+					return nil, p.errorf(f.Value, "workloads: %s %q: want a dotted path such as spec.template", f.Key.Value, s)
+				}
+				if f.Key.Value == "template" {
+					w.Template = path
+				} else {
+					w.PodSpec = path
+				}
+			default:
+				return nil, p.errorf(f.Key, "workloads: unknown key %q (known: group, apiVersion, kind, template, podSpec)", f.Key.Value)
+			}
+		}
+		switch {
+		case w.Kind == "":
+			return nil, p.errorf(it, "workloads: an entry needs a kind")
+		case (w.Template == nil) == (w.PodSpec == nil):
+			return nil, p.errorf(it, "workloads: %s needs either template (the path to its pod template) or podSpec (to its pod spec)", w.Kind)
+		}
+		out = append(out, w)
+	}
+	return out, nil
 }
 
 func (p *configParser) ruleSettings(n *yaml.Node, cfg *Config) error {

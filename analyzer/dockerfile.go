@@ -46,7 +46,10 @@ type Instruction struct {
 
 // Stage is a FROM and the instructions up to the next FROM.
 type Stage struct {
-	Index        int
+	Index int
+	// From is the stage's FROM; nil for the implicit stage of
+	// instructions before any FROM (a fragment, which BuildKit refuses):
+	// they are analyzed as if a stage began there.
 	From         *Instruction
 	Name         string // the AS name, lower case; "" if none
 	BaseName     string // the image or stage reference as written
@@ -80,6 +83,7 @@ func parseDockerfile(d *Document) {
 		}
 	}
 	var stage *Stage
+	sawFrom := false
 	for _, n := range res.AST.Children {
 		in := &Instruction{Keyword: strings.ToLower(n.Value), Node: n, StartLine: n.StartLine, EndLine: n.EndLine}
 		in.Start, in.End = d.LineSpan(n.StartLine)
@@ -91,6 +95,7 @@ func parseDockerfile(d *Document) {
 		}
 		ast.Instructions = append(ast.Instructions, in)
 		if in.Keyword == "from" {
+			sawFrom = true
 			stage = &Stage{Index: len(ast.Stages), From: in}
 			if s, ok := cmd.(*instructions.Stage); ok {
 				stage.Name, stage.BaseName = strings.ToLower(s.Name), s.BaseName
@@ -100,15 +105,31 @@ func parseDockerfile(d *Document) {
 			ast.Stages = append(ast.Stages, stage)
 			continue
 		}
-		if stage == nil {
-			if in.Keyword == "arg" {
-				ast.GlobalArgs = append(ast.GlobalArgs, in)
-			}
+		if stage == nil && in.Keyword == "arg" {
+			ast.GlobalArgs = append(ast.GlobalArgs, in)
 			continue
+		}
+		if stage == nil {
+			// Only ARG may come before the first FROM. Rather than
+			// check nothing, analyze what follows as a stage.
+			stage = &Stage{Index: len(ast.Stages)}
+			ast.Stages = append(ast.Stages, stage)
+			d.problem(SyntaxProblem, in.Start, in.End, "Dockerfile: "+strings.ToUpper(in.Keyword)+
+				" before the first FROM: BuildKit refuses it (no build stage in current context); analyzed as if a stage began here")
 		}
 		stage.Instructions = append(stage.Instructions, in)
 	}
+	if !sawFrom && len(ast.Stages) == 0 {
+		start, end := d.LineSpan(1)
+		d.problem(SyntaxProblem, start, end, "Dockerfile: no FROM instruction: BuildKit refuses a Dockerfile without a build stage")
+	}
 	d.Dockerfile = ast
+}
+
+// Fragment tells whether the Dockerfile has no FROM at all: rules about
+// the final stage (what the image runs as, its health check) do not apply.
+func (ast *DockerfileAST) Fragment() bool {
+	return len(ast.Stages) == 0 || ast.Stages[len(ast.Stages)-1].From == nil
 }
 
 // buildLinter collects BuildKit's check warnings into ast, configured by
@@ -138,11 +159,14 @@ func skipped(l *linter.Linter, rule string) bool {
 // StageSpan is a stage's span: from its FROM to the end of its last
 // instruction.
 func (d *Document) StageSpan(s *Stage) (int, int) {
-	last := s.From
+	first, last := s.From, s.From
 	if n := len(s.Instructions); n > 0 {
 		last = s.Instructions[n-1]
+		if first == nil {
+			first = s.Instructions[0]
+		}
 	}
-	return s.From.Start, d.Lines.End(last.EndLine)
+	return first.Start, d.Lines.End(last.EndLine)
 }
 
 // cleanErr drops the stack and location decorations buildkit adds.

@@ -35,6 +35,39 @@ func LanguageOf(path string) Language {
 	return Unknown
 }
 
+// dockerfileKeywords are the instructions a Dockerfile's first line can
+// start with.
+var dockerfileKeywords = map[string]bool{"from": true, "arg": true, "run": true, "cmd": true, "label": true, "maintainer": true,
+	"expose": true, "env": true, "add": true, "copy": true, "entrypoint": true, "volume": true, "user": true, "workdir": true,
+	"onbuild": true, "stopsignal": true, "healthcheck": true, "shell": true}
+
+// Sniff tells a Dockerfile from YAML or JSON by content, for input that
+// has no name (stdin): a Dockerfile's first line that is not blank or a
+// comment starts with an instruction and a space.
+func Sniff(text []byte) Language {
+	for len(text) > 0 {
+		line := text
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = nil
+		}
+		line = bytes.TrimLeft(line, " \t\r\ufeff")
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		word, _, found := bytes.Cut(line, []byte(" "))
+		if !found {
+			word, _, found = bytes.Cut(line, []byte("\t"))
+		}
+		if found && dockerfileKeywords[strings.ToLower(string(word))] {
+			return Dockerfile
+		}
+		return Kubernetes
+	}
+	return Kubernetes
+}
+
 // ProblemKind separates what the parsers found wrong with a file.
 type ProblemKind int
 

@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 
+	"hardline.dev/hardline/analyzer/gitignore"
 	"hardline.dev/hardline/fixes"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -21,14 +23,36 @@ type FileResult struct {
 	// Lines indexes the file's text, for outputs that convert offsets.
 	Lines    *Lines
 	Findings []Finding
+	// Checked says the file held something hardline analyzes: Kubernetes
+	// objects or a Dockerfile (or findings, such as a syntax error).
+	Checked bool
 	// Err is an I/O error reading the file; the file has no findings then.
 	Err error
 }
 
+// Checked tells whether a document held something to analyze: objects, a
+// Dockerfile, or findings about it.
+func Checked(doc *Document, findings []Finding) bool {
+	return len(doc.Objects) > 0 || doc.Dockerfile != nil || len(findings) > 0
+}
+
+// DiscoverOptions say how directories are walked.
+type DiscoverOptions struct {
+	// NoIgnore turns .gitignore and .ignore files off.
+	NoIgnore bool
+}
+
+// alwaysSkipped are folders never walked: version control and
+// dependencies vendored by package managers.
+var alwaysSkipped = map[string]bool{".git": true, ".hg": true, ".svn": true, "node_modules": true}
+
 // Discover expands directories into the files hardline reads in them
-// (YAML, JSON, Dockerfiles), skipping version-control folders; files named
-// explicitly are always kept. The result is sorted within each directory.
-func Discover(paths []string) ([]string, error) {
+// (YAML, JSON, Dockerfiles); files named explicitly are always kept. A walk
+// honours .gitignore and .ignore files, in git repositories (from the
+// repository's root down, and .git/info/exclude) and outside them (from
+// the walked folder down), and never enters version-control folders or
+// node_modules. The result is sorted within each directory.
+func Discover(paths []string, opts DiscoverOptions) ([]string, error) {
 	var out []string
 	for _, p := range paths {
 		info, err := os.Stat(p)
@@ -39,18 +63,37 @@ func Discover(paths []string) ([]string, error) {
 			out = append(out, p)
 			continue
 		}
+		root, ignore, err := ignoreFor(p, opts)
+		if err != nil {
+			return nil, err
+		}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
+			var rel string
+			if ignore != nil {
+				abs, err := filepath.Abs(path)
+				if err != nil {
+					return err
+				}
+				rel, _ = filepath.Rel(root, abs)
+				if rel = filepath.ToSlash(rel); rel == "." {
+					rel = ""
+				}
+			}
 			if d.IsDir() {
-				switch d.Name() {
-				case ".git", ".hg", ".svn":
+				if path != p && (alwaysSkipped[d.Name()] || ignore != nil && ignore.Ignored(rel, true)) {
 					return filepath.SkipDir
+				}
+				if ignore != nil {
+					for _, name := range gitignore.Files {
+						ignore.AddFile(filepath.Join(path, name), rel)
+					}
 				}
 				return nil
 			}
-			if d.Type().IsRegular() && LanguageOf(path) != Unknown {
+			if d.Type().IsRegular() && LanguageOf(path) != Unknown && (ignore == nil || !ignore.Ignored(rel, false)) {
 				out = append(out, path)
 			}
 			return nil
@@ -60,6 +103,46 @@ func Discover(paths []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// ignoreFor prepares the ignore rules for a walk of dir: in a git
+// repository, relative to its root, with the exclude file and the ignore
+// files of the folders above dir; elsewhere, relative to dir. The walk
+// adds the ignore files of dir and below as it enters them.
+func ignoreFor(dir string, opts DiscoverOptions) (string, *gitignore.Matcher, error) {
+	if opts.NoIgnore {
+		return "", nil, nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", nil, err
+	}
+	m := &gitignore.Matcher{}
+	root := abs
+	for d := abs; ; {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			root = d
+			break
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	if root != abs {
+		m.AddFile(filepath.Join(root, ".git", "info", "exclude"), "")
+		rel, _ := filepath.Rel(root, abs)
+		base := ""
+		for _, part := range strings.Split(filepath.ToSlash(rel), "/") {
+			folder := filepath.Join(root, filepath.FromSlash(base))
+			for _, name := range gitignore.Files {
+				m.AddFile(filepath.Join(folder, name), base)
+			}
+			base = strings.TrimPrefix(base+"/"+part, "/")
+		}
+	}
+	return root, m, nil
 }
 
 // LintFiles reads, parses and analyzes files concurrently, each under the
@@ -128,7 +211,7 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 	for i := range findings {
 		findings[i].Fix = nil
 	}
-	return FileResult{Path: path, Lines: doc.Lines, Findings: findings}
+	return FileResult{Path: path, Lines: doc.Lines, Findings: findings, Checked: Checked(doc, findings)}
 }
 
 // readLimited reads a file unless it is larger than limit: then it reads
@@ -163,6 +246,10 @@ func parseOptionsFor(path string, patches *patchIndex, cfg *Config) ParseOptions
 	return opts
 }
 
+// patchLevels is how many folders up a kustomization listing a patch is
+// looked for: patches usually sit beside it or in a patches/ folder.
+const patchLevels = 3
+
 // patchIndex remembers, per directory, which files its kustomization
 // lists as patches.
 type patchIndex struct {
@@ -171,19 +258,40 @@ type patchIndex struct {
 }
 
 func (x *patchIndex) isPatch(path string) bool {
+	return isPatch(path, func(dir string) map[string]bool {
+		x.mu.Lock()
+		defer x.mu.Unlock()
+		set, ok := x.dirs[dir]
+		if !ok {
+			set = kustomizePatches(dir)
+			x.dirs[dir] = set
+		}
+		return set
+	})
+}
+
+// IsKustomizePatch tells whether a kustomization in path's folder or the
+// folders above lists it as a patch, read now: the language server asks
+// per analysis, the CLI through a cache for the run.
+func IsKustomizePatch(path string) bool { return isPatch(path, kustomizePatches) }
+
+func isPatch(path string, patches func(dir string) map[string]bool) bool {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return false
 	}
 	dir := filepath.Dir(abs)
-	x.mu.Lock()
-	set, ok := x.dirs[dir]
-	if !ok {
-		set = kustomizePatches(dir)
-		x.dirs[dir] = set
+	for range patchLevels + 1 {
+		if patches(dir)[abs] {
+			return true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
 	}
-	x.mu.Unlock()
-	return set[abs]
+	return false
 }
 
 // kustomizePatches reads dir's kustomization and returns the absolute

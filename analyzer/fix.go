@@ -101,11 +101,18 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, find
 		close(analyzed)
 	}()
 	var cands []*candidate
+	// explanations are manual fixes without edits: why there is no fix
+	// to apply. Nothing changes, so nothing is verified.
+	explanations := map[*Finding][]fixes.Fix{}
 	for _, f := range findings {
 		if f.Fix == nil {
 			continue
 		}
 		for _, fx := range f.Fix() {
+			if len(fx.Edits) == 0 && fx.Safety == fixes.Manual {
+				explanations[f] = append(explanations[f], fx)
+				continue
+			}
 			if c := v.place(f, fx); c != nil {
 				cands = append(cands, c)
 			}
@@ -180,6 +187,10 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, find
 			i := index[c.finding]
 			out[i] = append(out[i], c.fix)
 		}
+	}
+	for f, fs := range explanations {
+		i := index[f]
+		out[i] = append(out[i], fs...)
 	}
 	return out
 }

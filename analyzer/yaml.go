@@ -55,14 +55,34 @@ func parseYAML(d *Document, cache *ParseCache) {
 		d.decodeChunk(c.start, c.end, cache)
 	}
 	cache.rotate()
-	// A stream that only fails where template actions sit is a template
-	// whose actions happened to look like YAML elsewhere.
 	if len(d.Problems) > syntax {
-		if i := bytes.Index(d.Text, []byte("{{")); i >= 0 {
+		switch i := bytes.Index(d.Text, []byte("{{")); {
+		case i >= 0:
+			// A stream that only fails where template actions sit is a
+			// template whose actions happened to look like YAML elsewhere.
 			d.Problems, d.Objects = d.Problems[:syntax], nil
 			d.skip(i, "Helm template ({{ }}): render it with `helm template` and lint the output")
+		case !LooksLikeManifest(d.Text):
+			// JSON with comments, Compose, CI workflows, Ansible: not ours,
+			// broken or not, so not worth a failing run.
+			d.Problems = d.Problems[:syntax]
 		}
 	}
+}
+
+var (
+	yamlManifestKey = regexp.MustCompile(`(?m)^(?:apiVersion|kind|"apiVersion"|"kind"|'apiVersion'|'kind')[ \t]*:`)
+	jsonManifestKey = regexp.MustCompile(`"apiVersion"\s*:`)
+)
+
+// LooksLikeManifest tells whether a YAML or JSON text is recognisably
+// meant as Kubernetes manifests: a top-level apiVersion or kind key (a
+// line starting with it, or an "apiVersion" key in a JSON object). The CLI and the language
+// server decide what they read with it, so they never disagree: such a
+// text that does not parse is a syntax error (HL001), any other text that
+// does not parse is not ours and is skipped quietly.
+func LooksLikeManifest(text []byte) bool {
+	return yamlManifestKey.Match(text) || bytes.HasPrefix(bytes.TrimLeft(text, " \t\r\n\ufeff"), []byte("{")) && jsonManifestKey.Match(text)
 }
 
 // helmAction finds a template action where YAML structure goes: first on

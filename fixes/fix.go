@@ -28,7 +28,8 @@ const (
 	Safe Safety = iota
 	// Unsafe fixes harden but may break an app; they need --unsafe.
 	Unsafe
-	// Manual fixes insert placeholders a human must fill in; never applied by `fix`.
+	// Manual fixes insert placeholders a human must fill in, or, without
+	// edits, explain why there is no fix to apply; never applied by `fix`.
 	Manual
 )
 

@@ -174,6 +174,7 @@ var clientCapabilities = map[string]any{
 	},
 	"textDocument": map[string]any{
 		"publishDiagnostics": map[string]any{"versionSupport": true},
+		"codeAction":         map[string]any{"disabledSupport": true},
 	},
 }
 

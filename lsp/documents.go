@@ -1,7 +1,6 @@
 package lsp
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -99,7 +98,7 @@ func language(name, languageID string, text []byte) analyzer.Language {
 			lang = analyzer.Kubernetes
 		}
 	}
-	if lang == analyzer.Kubernetes && !(bytes.Contains(text, []byte("apiVersion")) && bytes.Contains(text, []byte("kind"))) {
+	if lang == analyzer.Kubernetes && !analyzer.LooksLikeManifest(text) {
 		return analyzer.Unknown
 	}
 	return lang
@@ -514,7 +513,11 @@ func (s *Server) analyze(ctx context.Context, d *document, version int32, text [
 		return a
 	}
 	began := time.Now()
-	a.doc = analyzer.Parse(d.name, text, analyzer.ParseOptions{Language: a.lang, Cache: &d.cache, Limits: &a.cfg.Limits})
+	opts := analyzer.ParseOptions{Language: a.lang, Cache: &d.cache, Limits: &a.cfg.Limits}
+	if d.path != "" && a.lang == analyzer.Kubernetes {
+		opts.KustomizePatch = analyzer.IsKustomizePatch(d.path)
+	}
+	a.doc = analyzer.Parse(d.name, text, opts)
 	a.findings = s.engine.Run(ctx, a.doc, a.cfg)
 	if ctx.Err() != nil {
 		s.tracef("analysis of %s version %d cancelled: a newer version replaced it", d.uri, version)

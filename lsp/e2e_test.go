@@ -125,6 +125,9 @@ type codeAction struct {
 	Edit        json.RawMessage `json:"edit"`
 	Data        json.RawMessage `json:"data"`
 	Diagnostics []lspDiagnostic `json:"diagnostics"`
+	Disabled    *struct {
+		Reason string `json:"reason"`
+	} `json:"disabled"`
 }
 
 func (c *testClient) codeActions(uri string, d lspDiagnostic, only ...string) []codeAction {
@@ -141,12 +144,18 @@ func (c *testClient) codeActions(uri string, d lspDiagnostic, only ...string) []
 
 func find(t *testing.T, ds []lspDiagnostic, code string) lspDiagnostic {
 	t.Helper()
+	return findWith(t, ds, code, "")
+}
+
+// findWith finds the first diagnostic of code whose message has text.
+func findWith(t *testing.T, ds []lspDiagnostic, code, text string) lspDiagnostic {
+	t.Helper()
 	for _, d := range ds {
-		if d.Code == code {
+		if d.Code == code && strings.Contains(d.Message, text) {
 			return d
 		}
 	}
-	t.Fatalf("no %s among %v", code, codes(ds))
+	t.Fatalf("no %s %q among %v", code, text, codes(ds))
 	return lspDiagnostic{}
 }
 
@@ -186,20 +195,32 @@ func TestManifestDiagnosticsAndQuickFix(t *testing.T) {
 		}
 	}
 
-	// The quick fix for the first container's allowPrivilegeEscalation,
-	// applied as an editor would.
-	actions := s.codeActions(uri, find(t, diags, "KS201"))
+	// The first container is privileged: allowPrivilegeEscalation: false
+	// would make the API server reject the pod, so its KS201 actions say
+	// why there is no fix (disabled) rather than offer one.
+	actions := s.codeActions(uri, findWith(t, diags, "KS201", `"api"`))
 	var titles []string
-	var fix *codeAction
-	for i, a := range actions {
-		titles = append(titles, fmt.Sprintf("%s: %s (preferred: %v)", a.Kind, a.Title, a.IsPreferred))
-		if a.Kind == "quickfix" && a.IsPreferred && fix == nil {
-			fix = &actions[i]
+	for _, a := range actions {
+		line := fmt.Sprintf("%s: %s (preferred: %v)", a.Kind, a.Title, a.IsPreferred)
+		if a.Disabled != nil {
+			line += " disabled"
+			if len(a.Edit) > 0 && string(a.Edit) != "null" {
+				t.Errorf("a disabled action with an edit: %s", a.Edit)
+			}
 		}
+		titles = append(titles, line)
 	}
 	golden(t, "deployment.actions", strings.Join(titles, "\n")+"\n")
+
+	// The sidecar's quick fix, applied as an editor would.
+	var fix *codeAction
+	for _, a := range s.codeActions(uri, findWith(t, diags, "KS201", `"sidecar"`)) {
+		if a.Kind == "quickfix" && a.IsPreferred && strings.Contains(a.Title, "allowPrivilegeEscalation") && fix == nil {
+			fix = &a
+		}
+	}
 	if fix == nil {
-		t.Fatal("no preferred quick fix for KS201")
+		t.Fatal("no preferred quick fix for the sidecar's KS201")
 	}
 	s.applyWorkspaceEdit(fix.Edit)
 	after := s.diagnosticsFor(uri)
@@ -239,10 +260,14 @@ func TestManifestDiagnosticsAndQuickFix(t *testing.T) {
 	}
 	s.applyWorkspaceEdit(actions[0].Edit)
 	left := s.diagnosticsFor(uri)
-	for _, code := range []string{"KS201", "KS202", "KS203", "KS205"} {
+	for _, code := range []string{"KS202", "KS203", "KS205", "HL007"} {
 		if count(left, code) != 0 {
 			t.Errorf("%s left after fix-all:\n%s", code, summary(left))
 		}
+	}
+	// The privileged container's KS201 stays: no fix can be valid.
+	if count(left, "KS201") != 1 || !strings.Contains(findWith(t, left, "KS201", "").Message, `"api"`) {
+		t.Errorf("after fix-all, want only the privileged container's KS201:\n%s", summary(left))
 	}
 }
 

@@ -184,6 +184,9 @@ func (s *Server) codeAction(ctx *glsp.Context, p *protocol.CodeActionParams) (an
 		order = append(order, i)
 	}
 	sort.Ints(order)
+	s.mu.Lock()
+	showDisabled := s.caps.disabledActions
+	s.mu.Unlock()
 	if wants(p.Context.Only, protocol.CodeActionKindQuickFix) {
 		for _, i := range order {
 			if err := ctx.Context.Err(); err != nil {
@@ -192,6 +195,19 @@ func (s *Server) codeAction(ctx *glsp.Context, p *protocol.CodeActionParams) (an
 			f := &a.findings[i]
 			diag := diagnostic(lines, f, a.version, a.cfg.DocsURL)
 			for j, fix := range s.engine.Fixes(ctx.Context, a.doc, a.cfg, f) {
+				if len(fix.Edits) == 0 {
+					// A manual fix that explains why none can be applied.
+					if showDisabled {
+						actions = append(actions, protocol.CodeAction{
+							Title: fix.Title, Kind: ptr(protocol.CodeActionKindQuickFix),
+							Diagnostics: []protocol.Diagnostic{diag},
+							Disabled: &struct {
+								Reason string `json:"reason"`
+							}{Reason: fix.Title},
+						})
+					}
+					continue
+				}
 				actions = append(actions, protocol.CodeAction{
 					Title: fixTitle(fix), Kind: ptr(protocol.CodeActionKindQuickFix),
 					Diagnostics: []protocol.Diagnostic{diag},

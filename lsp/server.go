@@ -82,6 +82,9 @@ type Server struct {
 // clientCaps are the client capabilities the server acts on.
 type clientCaps struct {
 	applyEdit, documentChanges, configuration, watchRegistration, resolveEdit bool
+	// disabledActions: the client shows code actions that cannot be
+	// applied, greyed out with their reason.
+	disabledActions bool
 }
 
 // New returns a server for one session.
@@ -318,10 +321,13 @@ func (s *Server) initialize(_ *glsp.Context, p *protocol.InitializeParams) (any,
 		caps.configuration = ws.Configuration != nil && *ws.Configuration
 		caps.watchRegistration = ws.DidChangeWatchedFiles != nil && ws.DidChangeWatchedFiles.DynamicRegistration != nil && *ws.DidChangeWatchedFiles.DynamicRegistration
 	}
-	if td := p.Capabilities.TextDocument; td != nil && td.CodeAction != nil && td.CodeAction.ResolveSupport != nil {
-		for _, prop := range td.CodeAction.ResolveSupport.Properties {
-			caps.resolveEdit = caps.resolveEdit || prop == "edit"
+	if td := p.Capabilities.TextDocument; td != nil && td.CodeAction != nil {
+		if rs := td.CodeAction.ResolveSupport; rs != nil {
+			for _, prop := range rs.Properties {
+				caps.resolveEdit = caps.resolveEdit || prop == "edit"
+			}
 		}
+		caps.disabledActions = td.CodeAction.DisabledSupport != nil && *td.CodeAction.DisabledSupport
 	}
 	s.mu.Lock()
 	s.caps = caps

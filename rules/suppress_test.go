@@ -98,7 +98,7 @@ func TestSuppressions(t *testing.T) {
 		},
 		{
 			name: "annotation on a pod template", file: "deploy.yaml",
-			text: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    metadata:\n      annotations:\n        hardline.dev/ignore: KS101\n    spec:\n      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}\n      containers:\n      - name: app\n        image: app:1\n        securityContext: {privileged: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n",
+			text: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    metadata:\n      annotations:\n        hardline.dev/ignore: KS101,KS201\n    spec:\n      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}\n      containers:\n      - name: app\n        image: app:1\n        securityContext: {privileged: true, capabilities: {drop: [ALL]}}\n",
 			want: nil,
 		},
 		{

@@ -9,6 +9,9 @@ import (
 
 const privilegedPod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: kube-system}\nspec:\n  containers:\n  - name: c\n    image: x:1\n    securityContext: {privileged: true}\n"
 
+// plainPod has findings with safe fixes (allowPrivilegeEscalation, …).
+const plainPod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: kube-system}\nspec:\n  containers:\n  - name: c\n    image: x:1\n    securityContext: {readOnlyRootFilesystem: true}\n"
+
 func writeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()

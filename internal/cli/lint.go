@@ -82,9 +82,6 @@ func Lint(env Env, args []string) int {
 			return usageError(stderr, err)
 		}
 		opts := analyzer.ParseOptions{Limits: &cfg.Limits}
-		if analyzer.LanguageOf(name) == analyzer.Unknown {
-			opts.Language = analyzer.Kubernetes
-		}
 		// Read one byte past the limit: enough to know the input is too
 		// large, without holding all of it.
 		in := stdin
@@ -96,6 +93,10 @@ func Lint(env Env, args []string) int {
 			fmt.Fprintln(stderr, "hardline: reading stdin:", err)
 			return ExitUsage
 		}
+		if analyzer.LanguageOf(name) == analyzer.Unknown {
+			// No name to tell by (or one that says nothing): by content.
+			opts.Language = analyzer.Sniff(text)
+		}
 		if max := cfg.Limits.MaxFileBytes; max > 0 && int64(len(text)) > max {
 			// Its size is unknown: only that it is over the limit.
 			text, opts.Skip = nil, fmt.Sprintf("standard input over limits.maxFileBytes (%d bytes): not analyzed", max)
@@ -105,7 +106,7 @@ func Lint(env Env, args []string) int {
 		if withFixes {
 			engine.AttachFixes(env.Context, doc, cfg, findings)
 		}
-		results = append(results, analyzer.FileResult{Path: name, Lines: doc.Lines, Findings: findings})
+		results = append(results, analyzer.FileResult{Path: name, Lines: doc.Lines, Findings: findings, Checked: analyzer.Checked(doc, findings)})
 	}
 	expanded, err := s.files(files)
 	if err != nil {
@@ -118,11 +119,20 @@ func Lint(env Env, args []string) int {
 	}
 	analyzer.SortResults(results)
 	status := ExitOK
+	checked := 0
 	for _, r := range results {
 		if r.Err != nil {
 			fmt.Fprintln(stderr, "hardline:", r.Err)
 			status = ExitUsage
 		}
+		if r.Checked {
+			checked++
+		}
+	}
+	if checked == 0 && status == ExitOK {
+		// Say it, so that a job that lints nothing is not mistaken for a
+		// clean one.
+		fmt.Fprintf(stderr, "hardline: no Kubernetes manifests or Dockerfiles under %s\n", strings.Join(paths, ", "))
 	}
 	if *writeBaseline != "" {
 		// A file that could not be read would be missing from the

@@ -32,6 +32,7 @@ func Pin(env Env, args []string) int {
 	write := fs.Bool("write", false, "write the pinned files (atomically); without it, print a unified diff")
 	follow := fs.Bool("follow-symlinks", false, "with --write, also write through symlinks that point outside their folder")
 	s := settings{failOn: "error"}
+	fs.BoolVar(&s.noIgnore, "no-ignore", false, "walk folders without honouring .gitignore and .ignore files")
 	fs.StringVar(&s.configPath, "config", "", "config file (default: "+analyzer.ConfigFileName+" found by walking up from each file): its excludes and suppressions apply")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: hardline pin [--write] PATH...\n\nResolves each image tag (container images, FROM) to its digest in the registry and pins it.\nCredentials come from the Docker config and its credential helpers.\n\nExit codes: 0 all pinned, 1 some references could not be resolved, 2 usage, config or I/O error.\n\nFlags:")

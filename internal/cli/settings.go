@@ -14,11 +14,13 @@ type settings struct {
 	profile, configPath, k8sVersion, regoVersion, failOn string
 	policies, data, namespaces                           stringList
 	threshold                                            analyzer.Severity
+	noIgnore                                             bool
 	configFor                                            func(string) (*analyzer.Config, error)
 }
 
 func (s *settings) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.profile, "profile", "", "rule profile: baseline, restricted (default) or all")
+	fs.BoolVar(&s.noIgnore, "no-ignore", false, "walk folders without honouring .gitignore and .ignore files")
 	fs.StringVar(&s.configPath, "config", "", "config file (default: "+analyzer.ConfigFileName+" found by walking up from each file)")
 	fs.StringVar(&s.k8sVersion, "kubernetes-version", "", "target Kubernetes version of the deprecated-API rules, e.g. 1.37")
 	fs.Var(&s.policies, "policy", "directory of Rego policies (repeatable)")
@@ -112,7 +114,7 @@ func (s *settings) files(paths []string) ([]string, error) {
 			return nil, err
 		}
 	}
-	return analyzer.Discover(paths)
+	return analyzer.Discover(paths, analyzer.DiscoverOptions{NoIgnore: s.noIgnore})
 }
 
 // failed tells whether any finding reaches the --fail-on threshold.

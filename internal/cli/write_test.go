@@ -14,7 +14,7 @@ func TestWriteKeepsOwner(t *testing.T) {
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "pod.yaml")
-	if err := os.WriteFile(path, []byte(privilegedPod), 0o640); err != nil {
+	if err := os.WriteFile(path, []byte(plainPod), 0o640); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Chown(path, 4242, 4343); err != nil {
@@ -45,7 +45,7 @@ func TestWriteThroughSymlinks(t *testing.T) {
 	}
 	write := func(rel string) string {
 		p := filepath.Join(dir, rel)
-		if err := os.WriteFile(p, []byte(privilegedPod), 0o644); err != nil {
+		if err := os.WriteFile(p, []byte(plainPod), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return p
@@ -95,15 +95,15 @@ func TestWriteThroughSymlinks(t *testing.T) {
 
 func TestWriteRefusesUnparsableText(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "pod.yaml")
-	if err := os.WriteFile(path, []byte(privilegedPod), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(plainPod), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	broken := strings.Replace(privilegedPod, "  containers:", "  containers: [", 1)
-	err := writeFixed(path, []byte(privilegedPod), []byte(broken), false)
+	broken := strings.Replace(plainPod, "  containers:", "  containers: [", 1)
+	err := writeFixed(path, []byte(plainPod), []byte(broken), false)
 	if err == nil || !strings.Contains(err.Error(), "would not parse; not writing it") {
 		t.Errorf("error %v", err)
 	}
-	if text, _ := os.ReadFile(path); string(text) != privilegedPod {
+	if text, _ := os.ReadFile(path); string(text) != plainPod {
 		t.Error("the file was written")
 	}
 }

@@ -23,8 +23,8 @@ var _ = register(&analyzer.Rule{
 	},
 	Check: func(p *analyzer.Pass) {
 		ast := p.Doc.Dockerfile
-		if ast == nil || len(ast.Stages) == 0 {
-			return
+		if ast == nil || ast.Fragment() {
+			return // no final stage: a fragment is built into someone else's
 		}
 		final := ast.Stages[len(ast.Stages)-1]
 		fix := userFix(p.Doc, final)

@@ -132,6 +132,9 @@ func baseImages(p *analyzer.Pass, f func(s *analyzer.Stage, raw, image string)) 
 	}
 	args := globalArgs(ast)
 	for _, s := range ast.Stages {
+		if s.From == nil {
+			continue // the instructions before any FROM: no base image
+		}
 		raw := s.BaseName
 		if st, ok := s.From.Command.(*instructions.Stage); ok {
 			raw = st.BaseName

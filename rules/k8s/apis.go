@@ -43,6 +43,14 @@ var appsKinds = []string{"Deployment", "DaemonSet", "ReplicaSet", "StatefulSet"}
 // ones a manifest would hold (reviews and events are API calls, but a
 // manifest naming them is still reported).
 var apiChanges = []apiChange{
+	// Removed before 1.16 (the oldest target), still found in old
+	// manifests. extensions/v1beta1 Job: its autoSelector is batch/v1's
+	// manualSelector inverted, so the move is by hand.
+	{apiVersion: "extensions/v1beta1", kinds: []string{"Job"}, deprecated: 5, removed: 6,
+		replacements: []replacement{{"batch/v1", 2, nil}}},
+	{apiVersion: "batch/v2alpha1", kinds: []string{"ScheduledJob"}, deprecated: 5, removed: 8,
+		advice: "it was renamed: use kind CronJob in batch/v1"},
+
 	// Removed in 1.16.
 	{apiVersion: "extensions/v1beta1", kinds: []string{"Deployment", "DaemonSet", "ReplicaSet"}, deprecated: 9, removed: 16,
 		replacements: []replacement{{"apps/v1", 9, migrateApps(true)}}},
@@ -84,6 +92,10 @@ var apiChanges = []apiChange{
 		replacements: []replacement{{"storage.k8s.io/v1", 19, rename}}},
 	{apiVersion: "storage.k8s.io/v1beta1", kinds: []string{"CSINode"}, deprecated: 17, removed: 22,
 		replacements: []replacement{{"storage.k8s.io/v1", 17, rename}}},
+
+	// Removed in 1.21 (alpha).
+	{apiVersion: "batch/v2alpha1", kinds: []string{"CronJob"}, deprecated: 8, removed: 21,
+		replacements: []replacement{{"batch/v1", 21, rename}, {"batch/v1beta1", 8, rename}}},
 
 	// Removed in 1.25.
 	{apiVersion: "batch/v1beta1", kinds: []string{"CronJob"}, deprecated: 21, removed: 25,

@@ -13,6 +13,12 @@ import (
 // Guide says it stopped serving, written out by release as the guide is,
 // independently of the table's rows.
 var removedIn = map[int][]string{
+	// Before the guide's first release, from the release notes and pull
+	// requests: kubernetes/kubernetes#38614 (extensions/v1beta1 Job, 1.6),
+	// #49930 (ScheduledJob, 1.8); the alpha CronJob went with 1.21.
+	6:  {"extensions/v1beta1 Job"},
+	8:  {"batch/v2alpha1 ScheduledJob"},
+	21: {"batch/v2alpha1 CronJob"},
 	16: {"apps/v1beta1 Deployment", "apps/v1beta1 ReplicaSet", "apps/v1beta1 StatefulSet",
 		"apps/v1beta2 DaemonSet", "apps/v1beta2 Deployment", "apps/v1beta2 ReplicaSet", "apps/v1beta2 StatefulSet",
 		"extensions/v1beta1 DaemonSet", "extensions/v1beta1 Deployment", "extensions/v1beta1 NetworkPolicy",
@@ -59,6 +65,9 @@ func statusAt(minor int) (deprecated, removed []string) {
 func TestAPITableByRelease(t *testing.T) {
 	latest := targetMinor(&analyzer.Config{}) // the default target
 	var removedSoFar []string
+	for minor := 1; minor < 16; minor++ {
+		removedSoFar = append(removedSoFar, removedIn[minor]...)
+	}
 	for minor := 16; minor <= latest; minor++ {
 		removedSoFar = append(removedSoFar, removedIn[minor]...)
 		sort.Strings(removedSoFar)
@@ -70,7 +79,7 @@ func TestAPITableByRelease(t *testing.T) {
 	deprecatedAt := map[int][]string{
 		15: {"apps/v1beta1 Deployment", "apps/v1beta1 ReplicaSet", "apps/v1beta1 StatefulSet",
 			"apps/v1beta2 DaemonSet", "apps/v1beta2 Deployment", "apps/v1beta2 ReplicaSet", "apps/v1beta2 StatefulSet",
-			"extensions/v1beta1 DaemonSet", "extensions/v1beta1 Deployment", "extensions/v1beta1 Ingress",
+			"batch/v2alpha1 CronJob", "extensions/v1beta1 DaemonSet", "extensions/v1beta1 Deployment", "extensions/v1beta1 Ingress",
 			"extensions/v1beta1 NetworkPolicy", "extensions/v1beta1 PodSecurityPolicy", "extensions/v1beta1 ReplicaSet",
 			"scheduling.k8s.io/v1beta1 PriorityClass"},
 		24: {"autoscaling/v2beta1 HorizontalPodAutoscaler", "autoscaling/v2beta2 HorizontalPodAutoscaler", "batch/v1beta1 CronJob",

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/fixes"
 )
 
 type set map[string]bool
@@ -39,4 +40,10 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// explain is a finding's fix when none can be applied: a manual fix
+// without edits whose title says why (editors show it disabled).
+func explain(why string) func() []fixes.Fix {
+	return func() []fixes.Fix { return []fixes.Fix{{Title: why, Safety: fixes.Manual}} }
 }

@@ -84,7 +84,11 @@ var _ = register(&analyzer.Rule{
 	},
 	Check: func(p *analyzer.Pass) {
 		forWorkloads(p, func(w *Workload) {
-			checkPlace(p, w, nil, w.Spec, podSpecPlace)
+			// A custom resource's pod spec has fields of its own
+			// (Knative's timeouts, an Argo template's steps).
+			if w.Core {
+				checkPlace(p, w, nil, w.Spec, podSpecPlace)
+			}
 			checkPlace(p, w, nil, w.SecurityContext, podSCPlace)
 			for _, c := range w.Containers {
 				pl := containerPlace
@@ -94,7 +98,9 @@ var _ = register(&analyzer.Rule{
 						pl.fields[k] = true
 					}
 				}
-				checkPlace(p, w, c, c.Node, pl)
+				if c.List != "script" { // an Argo script is a container with its source
+					checkPlace(p, w, c, c.Node, pl)
+				}
 				checkPlace(p, w, c, c.SecurityContext, containerSCPlace)
 				checkPlace(p, w, c, analyzer.Get(c.SecurityContext, "capabilities"), capabilitiesPlace)
 			}

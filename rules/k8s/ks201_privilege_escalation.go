@@ -15,7 +15,10 @@ var _ = register(&analyzer.Rule{
 			"or file capabilities (no_new_privs is not set). An attacker with a foothold as an unprivileged user can then become root in the container.",
 		Bad:  "securityContext:\n  allowPrivilegeEscalation: true",
 		Good: "securityContext:\n  allowPrivilegeEscalation: false",
-		Fix:  "Safe: sets `allowPrivilegeEscalation: false` in the container's securityContext (creating it when missing, replacing a `true`).",
+		Fix: "Safe: sets `allowPrivilegeEscalation: false` in the container's securityContext (creating it when missing, replacing a `true`). " +
+			"Not for a privileged container or one that adds `CAP_SYS_ADMIN`: those always escalate, and the API server rejects " +
+			"`allowPrivilegeEscalation: false` beside them (HL007). Their finding carries a manual fix that says so: remove `privileged` " +
+			"(KS101) or the capability (KS105) first.",
 	},
 	Check: func(p *analyzer.Pass) {
 		forWorkloads(p, func(w *Workload) {
@@ -33,8 +36,28 @@ var _ = register(&analyzer.Rule{
 				}
 				fix := setFix(p, w, c.Node, "Set allowPrivilegeEscalation: false", fixes.Safe,
 					[]string{"securityContext", "allowPrivilegeEscalation"}, fixes.Lit("false"))
+				if why := alwaysEscalates(c); why != "" {
+					fix = explain("No automatic fix: " + why + ", so it always escalates, and the API server rejects " +
+						"allowPrivilegeEscalation: false beside it; remove that first")
+				}
 				reportFixable(p, w, c, at, fix, "%s must set securityContext.allowPrivilegeEscalation: false", c.describe())
 			}
 		})
 	},
 })
+
+// alwaysEscalates says why a container escalates whatever
+// allowPrivilegeEscalation says, in the terms the API server's validation
+// compares (ValidateSecurityContext): privileged, or the literal
+// CAP_SYS_ADMIN added.
+func alwaysEscalates(c *Container) string {
+	if f, ok := c.Field("privileged"); isTrue(f, ok) {
+		return "the container is privileged (KS101)"
+	}
+	for _, add := range analyzer.Items(analyzer.Get(c.SecurityContext, "capabilities", "add")) {
+		if analyzer.Str(add) == "CAP_SYS_ADMIN" {
+			return "the container adds CAP_SYS_ADMIN (KS105)"
+		}
+	}
+	return ""
+}

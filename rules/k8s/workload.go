@@ -23,21 +23,81 @@ func register(r *analyzer.Rule) *analyzer.Rule {
 // Rules lists the package's rules.
 func Rules() []*analyzer.Rule { return registered }
 
-// podPaths says where each workload kind keeps its pod template, by the
-// API groups that serve the kind (a CRD may reuse a built-in kind's name).
-var podPaths = map[string]struct {
-	groups []string
-	path   []string // to the pod template (the mapping with metadata and spec)
-}{
-	"Pod":                   {[]string{""}, nil},
-	"PodTemplate":           {[]string{""}, []string{"template"}},
-	"ReplicationController": {[]string{""}, []string{"spec", "template"}},
-	"Deployment":            {[]string{"apps", "extensions"}, []string{"spec", "template"}},
-	"ReplicaSet":            {[]string{"apps", "extensions"}, []string{"spec", "template"}},
-	"DaemonSet":             {[]string{"apps", "extensions"}, []string{"spec", "template"}},
-	"StatefulSet":           {[]string{"apps"}, []string{"spec", "template"}},
-	"Job":                   {[]string{"batch"}, []string{"spec", "template"}},
-	"CronJob":               {[]string{"batch"}, []string{"spec", "jobTemplate", "spec", "template"}},
+// shape says where a kind of object keeps its pods.
+type shape struct {
+	// template is the path to the pod template (a mapping with metadata
+	// and spec); nil with podSpec nil: the object is the pod.
+	template []string
+	// podSpec is the path to a pod spec, for kinds without a template.
+	podSpec []string
+	// each is the path to a list whose items are pod specs of their own
+	// (Argo Workflows' templates), with containers under singleContainers
+	// and the usual lists.
+	each             []string
+	singleContainers []string
+	containerLists   []string
+	// core says the spec is a core PodSpec, whose fields HL002 knows;
+	// custom resources extend it with fields of their own.
+	core bool
+}
+
+var (
+	coreLists     = []string{"initContainers", "containers", "ephemeralContainers"}
+	templateShape = shape{template: []string{"spec", "template"}, containerLists: coreLists, core: true}
+)
+
+// workloadKey is an API group and a kind: kinds are matched with their
+// group, never by name alone (Knative's Service is not the core Service).
+type workloadKey struct{ group, kind string }
+
+// workloadKinds says where each workload kind keeps its pods, under every
+// API group that ever served it (KS601 reports the removed ones), and for
+// well-known custom resources. Users declare more in the config's
+// workloads key.
+var workloadKinds = map[workloadKey]shape{
+	{"", "Pod"}:                                {containerLists: coreLists, core: true},
+	{"", "PodTemplate"}:                        {template: []string{"template"}, containerLists: coreLists, core: true},
+	{"", "ReplicationController"}:              templateShape,
+	{"apps", "Deployment"}:                     templateShape,
+	{"extensions", "Deployment"}:               templateShape,
+	{"apps", "ReplicaSet"}:                     templateShape,
+	{"extensions", "ReplicaSet"}:               templateShape,
+	{"apps", "DaemonSet"}:                      templateShape,
+	{"extensions", "DaemonSet"}:                templateShape,
+	{"apps", "StatefulSet"}:                    templateShape,
+	{"batch", "Job"}:                           templateShape,
+	{"extensions", "Job"}:                      templateShape,
+	{"batch", "CronJob"}:                       {template: []string{"spec", "jobTemplate", "spec", "template"}, containerLists: coreLists, core: true},
+	{"batch", "ScheduledJob"}:                  {template: []string{"spec", "jobTemplate", "spec", "template"}, containerLists: coreLists, core: true},
+	{"argoproj.io", "Rollout"}:                 templateShape,
+	{"apps.kruise.io", "CloneSet"}:             templateShape,
+	{"apps.kruise.io", "StatefulSet"}:          templateShape,
+	{"apps.kruise.io", "DaemonSet"}:            templateShape,
+	{"keda.sh", "ScaledJob"}:                   {template: []string{"spec", "jobTargetRef", "template"}, containerLists: coreLists, core: true},
+	{"serving.knative.dev", "Service"}:         {template: []string{"spec", "template"}, containerLists: coreLists},
+	{"serving.knative.dev", "Configuration"}:   {template: []string{"spec", "template"}, containerLists: coreLists},
+	{"argoproj.io", "Workflow"}:                argoTemplates("spec", "templates"),
+	{"argoproj.io", "WorkflowTemplate"}:        argoTemplates("spec", "templates"),
+	{"argoproj.io", "ClusterWorkflowTemplate"}: argoTemplates("spec", "templates"),
+	{"argoproj.io", "CronWorkflow"}:            argoTemplates("spec", "workflowSpec", "templates"),
+}
+
+// argoTemplates is the shape of Argo Workflows' kinds: each template runs
+// its own pod, with a container or a script, init containers and sidecars.
+func argoTemplates(path ...string) shape {
+	return shape{each: path, singleContainers: []string{"container", "script"}, containerLists: []string{"initContainers", "sidecars"}}
+}
+
+// shapeOf finds an object's shape: a declared workload kind first (the
+// config can teach hardline a kind it knows differently), then the table.
+func shapeOf(o *analyzer.Object, cfg *analyzer.Config) (shape, bool) {
+	for _, w := range cfg.Workloads {
+		if w.Kind == o.Kind && w.Group == o.Group() {
+			return shape{template: w.Template, podSpec: w.PodSpec, containerLists: coreLists}, true
+		}
+	}
+	sh, ok := workloadKinds[workloadKey{o.Group(), o.Kind}]
+	return sh, ok
 }
 
 // Workload is the pod spec of one object, whatever its kind.
@@ -55,7 +115,10 @@ type Workload struct {
 	Windows bool
 	// UserNamespace: hostUsers is false, which relaxes several PSS checks.
 	UserNamespace bool
-	Containers    []*Container
+	// Core says the spec is a core PodSpec (not a custom resource's
+	// extension of it), whose every field HL002 knows.
+	Core       bool
+	Containers []*Container
 }
 
 // Container is one entry of initContainers, containers or ephemeralContainers.
@@ -86,28 +149,57 @@ func workloads(p *analyzer.Pass) []*Workload {
 	return p.Memo(workloadsKey{}, func() any {
 		var out []*Workload
 		for _, o := range p.Doc.Objects {
-			if w := workloadOf(o); w != nil {
-				out = append(out, w)
+			sh, ok := shapeOf(o, p.Config)
+			if !ok {
+				continue
+			}
+			if sh.each == nil {
+				if w := workloadOf(o, sh); w != nil {
+					out = append(out, w)
+				}
+				continue
+			}
+			for _, item := range analyzer.Items(analyzer.Get(o.Node, sh.each...)) {
+				if w := podOf(o, sh, nil, item, firstKey(item)); w != nil {
+					out = append(out, w)
+				}
 			}
 		}
 		return out
 	}).([]*Workload)
 }
 
-func workloadOf(o *analyzer.Object) *Workload {
-	pp, ok := podPaths[o.Kind]
-	if !ok || !contains(pp.groups, o.Group()) {
-		return nil
+// workloadOf is the workload of an object with one pod template or spec.
+func workloadOf(o *analyzer.Object, sh shape) *Workload {
+	if sh.podSpec != nil {
+		parent := o.Node
+		if len(sh.podSpec) > 1 {
+			parent = analyzer.Get(o.Node, sh.podSpec[:len(sh.podSpec)-1]...)
+		}
+		f, ok := analyzer.Lookup(parent, sh.podSpec[len(sh.podSpec)-1])
+		if !ok {
+			return nil
+		}
+		return podOf(o, sh, nil, f.Value, f.Key)
 	}
 	tmpl := o.Node
-	if len(pp.path) > 0 {
-		tmpl = analyzer.Get(o.Node, pp.path...)
+	if len(sh.template) > 0 {
+		tmpl = analyzer.Get(o.Node, sh.template...)
 	}
 	f, ok := analyzer.Lookup(tmpl, "spec")
-	if !ok || f.Value.Kind != yaml.MappingNode {
+	if !ok {
 		return nil
 	}
-	w := &Workload{Object: o, Meta: analyzer.Get(tmpl, "metadata"), SpecKey: f.Key, Spec: f.Value}
+	return podOf(o, sh, analyzer.Get(tmpl, "metadata"), f.Value, f.Key)
+}
+
+// podOf builds the view of one pod spec: its securityContext, what PSS
+// relaxes for it, and its containers.
+func podOf(o *analyzer.Object, sh shape, meta, spec, specKey *yaml.Node) *Workload {
+	if spec == nil || spec.Kind != yaml.MappingNode || specKey == nil {
+		return nil
+	}
+	w := &Workload{Object: o, Meta: meta, SpecKey: specKey, Spec: spec, Core: sh.core}
 	if sc := analyzer.Get(w.Spec, "securityContext"); sc != nil && sc.Kind == yaml.MappingNode {
 		w.SecurityContext = sc
 	}
@@ -115,28 +207,34 @@ func workloadOf(o *analyzer.Object) *Workload {
 	if v, ok := analyzer.Bool(analyzer.Get(w.Spec, "hostUsers")); ok && !v {
 		w.UserNamespace = true
 	}
-	for _, list := range []string{"initContainers", "containers", "ephemeralContainers"} {
+	add := func(list string, item *yaml.Node) {
+		if item == nil || item.Kind != yaml.MappingNode {
+			return
+		}
+		c := &Container{Name: analyzer.Str(analyzer.Get(item, "name")), List: list, Node: item}
+		if sc := analyzer.Get(item, "securityContext"); sc != nil && sc.Kind == yaml.MappingNode {
+			c.SecurityContext = sc
+		}
+		w.Containers = append(w.Containers, c)
+	}
+	for _, key := range sh.singleContainers {
+		add(key, analyzer.Get(w.Spec, key))
+	}
+	for _, list := range sh.containerLists {
 		for _, item := range analyzer.Items(analyzer.Get(w.Spec, list)) {
-			if item == nil || item.Kind != yaml.MappingNode {
-				continue
-			}
-			c := &Container{Name: analyzer.Str(analyzer.Get(item, "name")), List: list, Node: item}
-			if sc := analyzer.Get(item, "securityContext"); sc != nil && sc.Kind == yaml.MappingNode {
-				c.SecurityContext = sc
-			}
-			w.Containers = append(w.Containers, c)
+			add(list, item)
 		}
 	}
 	return w
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
+// firstKey is a mapping's first key, where findings about the whole of a
+// pod spec without a key of its own (an item of a list) point.
+func firstKey(m *yaml.Node) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode || len(m.Content) < 2 {
+		return nil
 	}
-	return false
+	return m.Content[0]
 }
 
 // Level says where a security setting is made.
