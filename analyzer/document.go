@@ -171,6 +171,9 @@ func Parse(path string, text []byte, opts ParseOptions) *Document {
 	}
 	switch lang {
 	case Kubernetes:
+		if !LooksLikeManifest(text) {
+			return d // not ours (values, Compose, a JSON patch, CI files): nothing to read
+		}
 		if opts.KustomizePatch {
 			d.skip(0, "kustomize patch (a partial object listed in a kustomization): lint the kustomize build output instead")
 			return d

@@ -55,25 +55,17 @@ func parseYAML(d *Document, cache *ParseCache) {
 		d.decodeChunk(c.start, c.end, cache)
 	}
 	cache.rotate()
+	// A stream that only fails where template actions sit is a template
+	// whose actions happened to look like YAML elsewhere.
 	if len(d.Problems) > syntax {
-		switch i := bytes.Index(d.Text, []byte("{{")); {
-		case i >= 0:
-			// A stream that only fails where template actions sit is a
-			// template whose actions happened to look like YAML elsewhere.
+		if i := bytes.Index(d.Text, []byte("{{")); i >= 0 {
 			d.Problems, d.Objects = d.Problems[:syntax], nil
 			d.skip(i, "Helm template ({{ }}): render it with `helm template` and lint the output")
-		case !LooksLikeManifest(d.Text):
-			// JSON with comments, Compose, CI workflows, Ansible: not ours,
-			// broken or not, so not worth a failing run.
-			d.Problems = d.Problems[:syntax]
 		}
 	}
 }
 
-var (
-	yamlManifestKey = regexp.MustCompile(`(?m)^(?:apiVersion|kind|"apiVersion"|"kind"|'apiVersion'|'kind')[ \t]*:`)
-	jsonManifestKey = regexp.MustCompile(`"apiVersion"\s*:`)
-)
+var jsonManifestKey = regexp.MustCompile(`"apiVersion"\s*:`)
 
 // LooksLikeManifest tells whether a YAML or JSON text is recognisably
 // meant as Kubernetes manifests: a top-level apiVersion or kind key (a
@@ -82,7 +74,47 @@ var (
 // text that does not parse is a syntax error (HL001), any other text that
 // does not parse is not ours and is skipped quietly.
 func LooksLikeManifest(text []byte) bool {
-	return yamlManifestKey.Match(text) || bytes.HasPrefix(bytes.TrimLeft(text, " \t\r\n\ufeff"), []byte("{")) && jsonManifestKey.Match(text)
+	if bytes.HasPrefix(bytes.TrimLeft(text, " \t\r\n\ufeff"), []byte("{")) && jsonManifestKey.Match(text) {
+		return true
+	}
+	for off := 0; off < len(text); {
+		line := text[off:]
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line, off = line[:i], off+i+1
+		} else {
+			off = len(text)
+		}
+		if len(line) > 0 && (line[0] == 'a' || line[0] == 'k' || line[0] == '"' || line[0] == '\'') && topLevelKey(line) {
+			return true
+		}
+	}
+	return false
+}
+
+// topLevelKey tells whether a line starts with the key apiVersion or kind,
+// plain or quoted, followed by a colon.
+func topLevelKey(line []byte) bool {
+	for _, key := range []string{"apiVersion", "kind"} {
+		rest := line
+		quote := byte(0)
+		if rest[0] == '"' || rest[0] == '\'' {
+			quote, rest = rest[0], rest[1:]
+		}
+		after, ok := bytes.CutPrefix(rest, []byte(key))
+		if !ok {
+			continue
+		}
+		if quote != 0 {
+			if len(after) == 0 || after[0] != quote {
+				continue
+			}
+			after = after[1:]
+		}
+		if after = bytes.TrimLeft(after, " \t"); len(after) > 0 && after[0] == ':' {
+			return true
+		}
+	}
+	return false
 }
 
 // helmAction finds a template action where YAML structure goes: first on

@@ -2,12 +2,12 @@ package lsp
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net/textproto"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,37 +64,99 @@ func newConn(r io.Reader, w io.Writer) *conn {
 	return &conn{r: bufio.NewReaderSize(r, 64<<10), w: w, pending: map[string]chan *message{}}
 }
 
-// errFraming is a header the reader cannot recover from.
+// errFraming is a header that is not LSP's; the reader then
+// resynchronizes at the next Content-Length header.
 var errFraming = errors.New("bad message framing")
 
-// read returns the next message body. A malformed header is reported
-// and the stream resynchronized at the next header block; io.EOF ends.
+const contentLength = "content-length:"
+
+// read returns the next message body; io.EOF ends the stream. Framing
+// errors are reported and the stream resynchronized at the next
+// Content-Length header: after a wrong Content-Length, say, the server
+// answers the messages that follow instead of reading them as garbage.
+// An error with a body says what was skipped before that whole message.
 func (c *conn) read() ([]byte, error) {
-	tp := textproto.NewReader(c.r)
-	header, err := tp.ReadMIMEHeader()
-	if err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+	length, garbage := -1, false
+	for {
+		line, err := c.line()
+		if err != nil {
 			return nil, io.EOF
 		}
-		if len(header) == 0 {
-			return nil, fmt.Errorf("%w: %v", errFraming, err)
+		if line == "" {
+			if length >= 0 {
+				break // the end of the header block
+			}
+			continue
 		}
-	}
-	length, err := strconv.Atoi(strings.TrimSpace(header.Get("Content-Length")))
-	if err != nil || length < 0 {
-		return nil, fmt.Errorf("%w: missing or invalid Content-Length", errFraming)
+		// A header may follow garbage on its line: the rest of a body
+		// whose Content-Length was too short, say.
+		if i := strings.Index(strings.ToLower(line), contentLength); i >= 0 {
+			garbage = garbage || i > 0
+			n, err := strconv.Atoi(strings.TrimSpace(line[i+len(contentLength):]))
+			if err != nil || n < 0 {
+				garbage, length = true, -1
+				continue
+			}
+			length = n
+			continue
+		}
+		if name, _, ok := strings.Cut(line, ":"); ok && length >= 0 && isToken(name) {
+			continue // another header (Content-Type)
+		}
+		garbage, length = true, -1
 	}
 	if length > maxMessage {
-		if _, err := c.r.Discard(length); err != nil {
-			return nil, io.EOF
-		}
-		return nil, fmt.Errorf("%w: message of %d bytes exceeds the %d-byte limit", errFraming, length, maxMessage)
+		return nil, fmt.Errorf("%w: a message of %d bytes exceeds the %d-byte limit", errFraming, length, maxMessage)
 	}
 	body := make([]byte, length)
 	if _, err := io.ReadFull(c.r, body); err != nil {
 		return nil, io.EOF
 	}
+	// A Content-Length too long swallows the start of the next message:
+	// give that back to be read.
+	if !json.Valid(body) {
+		if i := bytes.Index(bytes.ToLower(body), []byte(contentLength)); i >= 0 {
+			c.unread(body[i:])
+			body = body[:i]
+		}
+	}
+	if garbage {
+		// The message after the garbage is whole: report and return both.
+		return body, fmt.Errorf("%w: skipped bytes that were not a message", errFraming)
+	}
 	return body, nil
+}
+
+// line reads one header line without its line break. Lines longer than
+// the buffer (binary garbage) are read in pieces, each a line of its own.
+func (c *conn) line() (string, error) {
+	b, err := c.r.ReadSlice('\n')
+	if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+		if len(b) > 0 && errors.Is(err, io.EOF) {
+			return strings.TrimRight(string(b), "\r\n"), nil
+		}
+		return "", err
+	}
+	return strings.TrimRight(string(b), "\r\n"), nil
+}
+
+// unread puts b back in front of what is still to be read.
+func (c *conn) unread(b []byte) {
+	rest := append([]byte(nil), b...)
+	c.r = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(rest), c.r), 64<<10)
+}
+
+// isToken tells whether a header name is one (RFC 7230 token characters).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *conn) write(v any) error {

@@ -141,7 +141,9 @@ func (s *Server) Run(r io.Reader, w io.Writer) int {
 			if errors.Is(err, errFraming) {
 				_ = s.conn.replyError(nil, codeParseError, err.Error())
 			}
-			continue
+			if body == nil {
+				continue
+			}
 		}
 		var m message
 		if err := json.Unmarshal(body, &m); err != nil {

@@ -328,3 +328,37 @@ func TestNewerVersionCancelsAnalysis(t *testing.T) {
 		t.Errorf("version 1's cancelled analysis finished:\n%s", traces)
 	}
 }
+
+// TestFramingRecovers: after a message whose Content-Length is wrong (too
+// long, too short, not a number) or bytes that are no message at all, the
+// server reports the error and answers the messages that follow.
+func TestFramingRecovers(t *testing.T) {
+	c, _ := inProcess(t, 0)
+	c.initialize(nil)
+	hover := func() {
+		t.Helper()
+		m := c.call("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": "file:///nowhere.yaml"}, "position": map[string]any{"line": 0, "character": 0}})
+		if m.Error != nil {
+			t.Fatalf("hover after bad framing: %+v", m.Error)
+		}
+	}
+	raw := func(s string) {
+		c.wmu.Lock()
+		defer c.wmu.Unlock()
+		if _, err := io.WriteString(c.w, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	note := `{"jsonrpc":"2.0","method":"$/setTrace","params":{"value":"off"}}`
+	for _, tt := range []struct{ name, bytes string }{
+		{"too long", fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(note)+40, note)},
+		{"too short", fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(note)-10, note)},
+		{"not a number", "Content-Length: eleven\r\n\r\n" + note},
+		{"garbage", "GET / HTTP/1.1\r\nHost: x\r\n\r\n\x00\x01binary"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			raw(tt.bytes)
+			hover()
+		})
+	}
+}

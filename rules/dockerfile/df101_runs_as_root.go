@@ -10,13 +10,13 @@ import (
 
 var _ = register(&analyzer.Rule{
 	Code: "DF101", Name: "runs-as-root",
-	Summary:  "The image runs as root: the final stage has no USER, or its last USER is root",
+	Summary:  "The image may run as root: the final stage sets no USER",
 	Severity: analyzer.Warning, Profile: analyzer.Restricted,
-	Aliases: []string{"hadolint:DL3002"},
 	Doc: analyzer.RuleDoc{
-		Why: "Without a USER the container's process runs as root, unless whoever runs it overrides the user. Root in a container is one kernel " +
-			"or runtime bug away from root on the host, and can rewrite everything in the image. Create a user (or use a numeric UID) and switch to it " +
-			"at the end of the final stage; Kubernetes' runAsNonRoot needs a numeric UID to verify it.",
+		Why: "Without a USER the container's process runs as root, unless its base image sets a user or whoever runs it overrides the user. " +
+			"Root in a container is one kernel or runtime bug away from root on the host, and can rewrite everything in the image. Create a user " +
+			"(or use a numeric UID) and switch to it at the end of the final stage; Kubernetes' runAsNonRoot needs a numeric UID to verify it. " +
+			"An explicit `USER root` is DF113, an error.",
 		Bad:  "FROM alpine:3.20\nCOPY app /app\nCMD [\"/app\"]",
 		Good: "FROM alpine:3.20\nCOPY app /app\nUSER 65532:65532\nCMD [\"/app\"]",
 		Fix:  "Unsafe (files the process writes may belong to root): inserts `USER 65532:65532` before the final stage's first CMD/ENTRYPOINT after its last USER, or at its end.",
@@ -29,18 +29,10 @@ var _ = register(&analyzer.Rule{
 		final := ast.Stages[len(ast.Stages)-1]
 		fix := userFix(p.Doc, final)
 		scopeStart, scopeEnd := p.Doc.StageSpan(final)
-		// A stage built FROM an earlier stage inherits that stage's USER.
-		for s := final; s != nil; s = stageByName(ast, s.Index, s.BaseName) {
-			if in, user := lastUser(s); in != nil {
-				if isRoot(user) {
-					start, end, ok := p.Doc.WordSpan(in, user)
-					if !ok {
-						start, end = in.Start, in.End
-					}
-					p.Report(analyzer.Finding{Start: start, End: end, Fix: fix, ScopeStart: scopeStart, ScopeEnd: scopeEnd, Message: "the last USER of the final stage is " + user + ": the container runs as root"})
-				}
-				return
-			}
+		// A stage built FROM an earlier stage inherits that stage's USER;
+		// an explicit root is DF113's.
+		if in, _ := imageUser(ast, final); in != nil {
+			return
 		}
 		p.Report(analyzer.Finding{Start: final.From.Start, End: final.From.End, Fix: fix, ScopeStart: scopeStart, ScopeEnd: scopeEnd, Message: "the final stage sets no USER: the container runs as root unless its base image sets a user"})
 	},
@@ -73,6 +65,17 @@ func userFix(doc *analyzer.Document, final *analyzer.Stage) func() []fixes.Fix {
 		edit := doc.DockerfileEditor().InsertInstruction(line, "USER", "65532:65532")
 		return []fixes.Fix{{Title: "Run as an unprivileged user: USER 65532:65532", Safety: fixes.Unsafe, Edits: []fixes.TextEdit{edit}}}
 	}
+}
+
+// imageUser is the USER the final stage runs as: its own last one, or
+// the last one of the stage it is built FROM, and so on.
+func imageUser(ast *analyzer.DockerfileAST, final *analyzer.Stage) (*analyzer.Instruction, string) {
+	for s := final; s != nil; s = stageByName(ast, s.Index, s.BaseName) {
+		if in, user := lastUser(s); in != nil {
+			return in, user
+		}
+	}
+	return nil, ""
 }
 
 func lastUser(s *analyzer.Stage) (*analyzer.Instruction, string) {

@@ -10,7 +10,7 @@ import (
 var _ = register(&analyzer.Rule{
 	Code: "DF106", Name: "curl-pipe-shell",
 	Summary:  "A downloaded script piped into a shell (curl … | sh)",
-	Severity: analyzer.Warning, Profile: analyzer.Restricted,
+	Severity: analyzer.Error, Profile: analyzer.Restricted,
 	Doc: analyzer.RuleDoc{
 		Why: "`curl … | sh` runs whatever the server sends at build time, as root, unreviewed and unverified: a compromised or spoofed server " +
 			"owns the image. The same holds for `sh -c \"$(curl …)\"`, `bash <(wget -O- …)` and interpreters such as python or perl. Download " +

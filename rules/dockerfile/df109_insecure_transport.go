@@ -11,7 +11,7 @@ import (
 var _ = register(&analyzer.Rule{
 	Code: "DF109", Name: "insecure-transport",
 	Summary:  "TLS certificate or package signature checks turned off",
-	Severity: analyzer.Warning, Profile: analyzer.Restricted,
+	Severity: analyzer.Error, Profile: analyzer.Restricted,
 	Doc: analyzer.RuleDoc{
 		Why: "Turning off certificate checks (`curl -k`, `wget --no-check-certificate`, `pip --trusted-host`, `git -c http.sslVerify=false`, " +
 			"`GIT_SSL_NO_VERIFY`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`) or package signature checks " +

@@ -11,7 +11,7 @@ import (
 var _ = register(&analyzer.Rule{
 	Code: "DF110", Name: "world-writable",
 	Summary:  "chmod makes files writable by every user (777, a+w, o+w)",
-	Severity: analyzer.Warning, Profile: analyzer.Restricted,
+	Severity: analyzer.Error, Profile: analyzer.Restricted,
 	Doc: analyzer.RuleDoc{
 		Why: "A world-writable file or directory can be changed by any user in the container, including a compromised unprivileged process: " +
 			"scripts and binaries it replaces run with whatever rights their callers have. Give ownership to the user that writes " +

@@ -66,17 +66,17 @@ func unpinned(c *shell.Command) (string, []shell.Word) {
 		})
 		return "apk", out
 	case "npm":
-		ops := c.Operands()
+		ops := c.Operands(npmValued...)
 		if len(ops) == 0 || ops[0].Value != "install" && ops[0].Value != "i" && ops[0].Value != "add" {
 			return "", nil
 		}
 		pick(ops[1:], npmPinned)
 		return "npm", out
 	case "gem":
-		if c.Sub() != "install" || c.Flag("-v", "--version") {
+		if sub := c.Sub(); sub != "install" && sub != "i" || c.Flag("-v", "--version") {
 			return "", nil
 		}
-		pick(c.Operands("-v", "--version", "-i", "--install-dir", "-n", "--bindir", "-s", "--source")[1:], func(v string) bool {
+		pick(gemOperands(c)[1:], func(v string) bool {
 			return strings.Contains(v, ":") || strings.HasSuffix(v, ".gem")
 		})
 		return "gem", out
@@ -99,6 +99,41 @@ func unpinned(c *shell.Command) (string, []shell.Word) {
 		return "pip", out
 	}
 	return "", nil
+}
+
+// npmValued are npm's options that take a value (--registry URL).
+var npmValued = []string{"--loglevel", "--registry", "--prefix", "--cache", "--tag", "--userconfig", "--globalconfig", "-w",
+	"--workspace", "--omit", "--include", "--save-prefix", "--before", "--fetch-timeout", "--fetch-retries"}
+
+// gemFlags are gem install's options without a value; any other option
+// takes one (`--use-system-libraries true`), and what follows "--" is
+// passed to the gem's build.
+var gemFlags = map[string]bool{"--no-document": true, "-N": true, "--document": true, "--no-ri": true, "--no-rdoc": true,
+	"--force": true, "-f": true, "--local": true, "-l": true, "--remote": true, "-r": true, "--both": true, "-b": true,
+	"--user-install": true, "--no-user-install": true, "--conservative": true, "--minimal-deps": true, "--prerelease": true,
+	"--pre": true, "--default": true, "--explain": true, "--lock": true, "--no-lock": true, "--suggestions": true,
+	"--vendor": true, "--ignore-dependencies": true, "--development": true, "--development-all": true,
+	"--format-executable": true, "--no-format-executable": true, "--env-shebang": true, "-E": true, "--wrappers": true,
+	"--no-wrappers": true, "--post-install-message": true, "--no-post-install-message": true, "--silent": true,
+	"--quiet": true, "-q": true, "--verbose": true, "-V": true, "--backtrace": true, "--debug": true, "--norc": true}
+
+// gemOperands are gem's operands (the subcommand, then the gems).
+func gemOperands(c *shell.Command) []shell.Word {
+	var out []shell.Word
+	for i := 1; i < len(c.Args); i++ {
+		v := c.Args[i].Value
+		switch {
+		case v == "--":
+			return out
+		case strings.HasPrefix(v, "-"):
+			if !gemFlags[v] && !strings.Contains(v, "=") && i+1 < len(c.Args) {
+				i++ // the option's value
+			}
+		default:
+			out = append(out, c.Args[i])
+		}
+	}
+	return out
 }
 
 func pipPinned(v string) bool {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/rules/image"
 )
 
 var registered []*analyzer.Rule
@@ -42,13 +43,22 @@ func globalArgs(ast *analyzer.DockerfileAST) map[string]string {
 		}
 		for _, kv := range arg.Args {
 			if kv.Value != nil {
-				out[kv.Key] = *kv.Value
+				out[kv.Key] = unquote(*kv.Value)
 			} else {
 				out[kv.Key] = ""
 			}
 		}
 	}
 	return out
+}
+
+// unquote drops the quotes around an ARG default, as the shell-like
+// word processing of BuildKit does when it expands the variable.
+func unquote(v string) string {
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		return v[1 : len(v)-1]
+	}
+	return v
 }
 
 // expand substitutes $VAR and ${VAR} (with :- and - defaults) from args;
@@ -123,8 +133,9 @@ func wordOr(doc *analyzer.Document, in *analyzer.Instruction, word string) (int,
 }
 
 // baseImages calls f for each stage built FROM an image (not scratch, an
-// earlier stage, or a build argument without a value), with the reference
-// as written and as resolved from the global ARGs.
+// earlier stage, a build argument without a value or a placeholder a tool
+// fills in), with the reference as written and as resolved from the
+// global ARGs.
 func baseImages(p *analyzer.Pass, f func(s *analyzer.Stage, raw, image string)) {
 	ast := p.Doc.Dockerfile
 	if ast == nil {
@@ -142,10 +153,10 @@ func baseImages(p *analyzer.Pass, f func(s *analyzer.Stage, raw, image string)) 
 		if raw == "" || strings.EqualFold(raw, "scratch") || stageByName(ast, s.Index, raw) != nil {
 			continue
 		}
-		image, ok := expand(raw, args)
-		if !ok || image == "" || strings.EqualFold(image, "scratch") || stageByName(ast, s.Index, image) != nil {
+		ref, ok := expand(raw, args)
+		if !ok || strings.EqualFold(ref, "scratch") || stageByName(ast, s.Index, ref) != nil || image.Placeholder(ref) {
 			continue
 		}
-		f(s, raw, image)
+		f(s, raw, ref)
 	}
 }

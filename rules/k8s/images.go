@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/rules/image"
 )
 
 // imageRef is the parts of an image reference the image rules look at.
@@ -15,19 +16,22 @@ type imageRef struct {
 // parseImage splits an image reference. The tag is what follows the last
 // colon after the last slash: a colon before it belongs to a registry port
 // (registry:5000/app). ok is false for references hardline cannot judge:
-// empty ones and ones that are templates or variables, substituted later.
-func parseImage(image string) (ref imageRef, ok bool) {
-	image = strings.TrimSpace(image)
-	if image == "" || strings.ContainsAny(image, "${} ") {
+// empty ones and placeholders a tool fills in later (image.Placeholder).
+func parseImage(ref string) (_ imageRef, ok bool) {
+	if image.Placeholder(ref) {
 		return imageRef{}, false
 	}
+	return splitImage(strings.TrimSpace(ref)), true
+}
+
+func splitImage(image string) (ref imageRef) {
 	if i := strings.IndexByte(image, '@'); i >= 0 {
 		image, ref.Digest = image[:i], image[i+1:]
 	}
 	if i := strings.LastIndexByte(image, ':'); i > strings.LastIndexByte(image, '/') {
 		ref.Tag = image[i+1:]
 	}
-	return ref, true
+	return ref
 }
 
 // forImages calls fn for every container's image entry with a reference
