@@ -35,8 +35,8 @@ var _ = register(&analyzer.Rule{
 			removed := false
 			for i, c := range r.Script.Commands {
 				switch c.Name {
-				case "apt-get":
-					if c.Sub("-o", "-t", "--target-release", "-c") == "update" && update == nil {
+				case "apt-get", "apt", "aptitude":
+					if c.Sub(aptValued...) == "update" && update == nil {
 						update = &i
 					}
 				case "rm":
@@ -51,7 +51,7 @@ var _ = register(&analyzer.Rule{
 				continue
 			}
 			c := r.Script.Commands[*update]
-			report(p, r.Stage, c.Start, c.End, nil, "apt-get update leaves its package lists in the image: remove /var/lib/apt/lists/* in the same RUN")
+			report(p, r.Stage, c.Start, c.End, nil, c.Name+" update leaves its package lists in the image: remove /var/lib/apt/lists/* in the same RUN")
 		}
 	},
 })

@@ -48,14 +48,14 @@ func unpinned(c *shell.Command) (string, []shell.Word) {
 		}
 	}
 	switch c.Name {
-	case "apt-get":
-		if c.Sub("-o", "-t", "--target-release", "-c") != "install" {
+	case "apt-get", "apt", "aptitude":
+		if c.Sub(aptValued...) != "install" {
 			return "", nil
 		}
-		pick(c.Operands("-o", "-t", "--target-release", "-c")[1:], func(v string) bool {
+		pick(c.Operands(aptValued...)[1:], func(v string) bool {
 			return strings.Contains(v, "=") || strings.Contains(v, "/") || strings.HasSuffix(v, ".deb")
 		})
-		return "apt-get", out
+		return c.Name, out
 	case "apk":
 		valued := []string{"-X", "--repository", "-t", "--virtual", "-p", "--root", "--arch"}
 		if c.Sub(valued...) != "add" {
