@@ -294,8 +294,11 @@ func TestNewerVersionCancelsAnalysis(t *testing.T) {
 	c.open(uri, "yaml", "apiVersion: v1\nkind: Pod\n")
 	g.wait(t) // version 1 is being analyzed
 
-	// Version 2 arrives meanwhile: version 1's run is cancelled.
+	// Version 2 arrives meanwhile: version 1's run is cancelled. A request
+	// after the change is read after the change is applied (notifications
+	// are handled in order), so its answer says the cancel happened.
 	c.edit(uri, []lspEdit{{Range: lspRange{lspPos{0, 0}, lspPos{0, 0}}, NewText: "# v2\n"}})
+	c.call("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": "file:///tmp/cancel/elsewhere.yaml"}, "position": map[string]any{"line": 0, "character": 0}})
 	g.release <- struct{}{}
 	if n := g.wait(t); n != int32(len("# v2\napiVersion: v1\nkind: Pod\n")) {
 		t.Errorf("the second analysis read %d bytes, want version 2's", n)
@@ -318,9 +321,9 @@ func TestNewerVersionCancelsAnalysis(t *testing.T) {
 		t.Errorf("a third analysis started (%d bytes): version 2 was analyzed twice", n)
 	default:
 	}
-	c.mu.Lock()
-	traces := strings.Join(c.traces, "\n")
-	c.mu.Unlock()
+	// Version 1's run may end last (either blocked run can take the first
+	// release): wait for its trace.
+	traces := c.waitTrace(t, "analysis of "+uri+" version 1 ")
 	if !strings.Contains(traces, "analysis of "+uri+" version 1 cancelled") {
 		t.Errorf("no trace of version 1's cancellation:\n%s", traces)
 	}
@@ -360,5 +363,21 @@ func TestFramingRecovers(t *testing.T) {
 			raw(tt.bytes)
 			hover()
 		})
+	}
+}
+
+// waitTrace waits until a $/logTrace message contains text and returns
+// every trace so far.
+func (c *testClient) waitTrace(t *testing.T, text string) string {
+	t.Helper()
+	deadline := time.Now().Add(liveness)
+	for {
+		c.mu.Lock()
+		traces := strings.Join(c.traces, "\n")
+		c.mu.Unlock()
+		if strings.Contains(traces, text) || time.Now().After(deadline) {
+			return traces
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
