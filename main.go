@@ -42,6 +42,17 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// isTerminal tells whether w is a terminal (a character device): lint then
+// writes code frames in colour by default.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
@@ -54,6 +65,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	env := cli.Env{
 		Context: ctx, Engine: analyzer.NewEngine(rules.All()), Stdin: stdin, Stdout: stdout, Stderr: stderr,
 		Version: version, InformationURI: informationURI,
+		Terminal: isTerminal(stdout), Getenv: os.Getenv,
 	}
 	switch args[0] {
 	case "lint":

@@ -47,6 +47,10 @@ type Config struct {
 	// Workloads declares custom resources that carry pods, beyond the
 	// built-in kinds and the well-known ones hardline knows.
 	Workloads []WorkloadKind
+	// FingerprintRoot is the folder fingerprints hash paths relative to
+	// outside a repository (FingerprintPath): set by the CLI to a
+	// baseline's folder, never read from a file.
+	FingerprintRoot string
 }
 
 // WorkloadKind is a custom resource that carries a pod: its API group and

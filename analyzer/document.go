@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"hardline.dev/hardline/fixes"
 )
 
 // Language is what a document is analyzed as.
@@ -115,6 +117,10 @@ type Document struct {
 	// editors caches YAMLEditor's editors by *Object; fixes are computed
 	// concurrently (verification, the language server).
 	editors sync.Map
+	// dockerfileEditor is DockerfileEditor's, made once: learning the
+	// file's style reads every instruction and line break.
+	dockerfileEditor     *fixes.Dockerfile
+	dockerfileEditorOnce sync.Once
 }
 
 // ParseStats counts the YAML documents of a stream and how many of them

@@ -6,8 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"sync"
 )
 
 // Engine runs rules over documents. It is safe for concurrent use: all
@@ -107,6 +110,20 @@ func (e *Engine) Run(ctx context.Context, doc *Document, cfg *Config) []Finding 
 		}
 		return a.Message < b.Message
 	})
+	for i, fp := range Fingerprints(FingerprintPath(doc.Path, cfg.FingerprintRoot), doc.Lines, out) {
+		out[i].Fingerprint = fp
+	}
+	return out
+}
+
+// Fingerprints computes the fingerprints of a file's findings, in file
+// order, hashing path for the file (FingerprintPath). A baseline of an
+// older format recomputes them with the path it hashed.
+func Fingerprints(path string, lines *Lines, findings []Finding) []string {
+	out := make([]string, len(findings))
+	for i := range findings {
+		out[i] = fingerprint(path, lines, &findings[i])
+	}
 	uniqueFingerprints(out)
 	return out
 }
@@ -116,16 +133,15 @@ func (e *Engine) Run(ctx context.Context, doc *Document, cfg *Config) []Finding 
 // code scanning and GitLab merge findings with equal fingerprints, and
 // baselines count them. The n-th such finding in file order gets n hashed
 // in, which keeps it stable across edits elsewhere.
-func uniqueFingerprints(fs []Finding) {
-	if len(fs) < 2 {
+func uniqueFingerprints(fps []string) {
+	if len(fps) < 2 {
 		return
 	}
-	seen := make(map[string]int, len(fs))
-	for i := range fs {
-		fp := fs[i].Fingerprint
+	seen := make(map[string]int, len(fps))
+	for i, fp := range fps {
 		if n := seen[fp]; n > 0 {
 			sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", fp, n))
-			fs[i].Fingerprint = hex.EncodeToString(sum[:16])
+			fps[i] = hex.EncodeToString(sum[:16])
 		}
 		seen[fp]++
 	}
@@ -165,7 +181,9 @@ func (e *Engine) filter(doc *Document, cfg *Config, in []Finding, sups []*Suppre
 			f.Severity = cfg.SeverityOf(f.Rule)
 		}
 		f.Range = doc.Lines.Range(f.Start, f.End)
-		f.Fingerprint = fingerprint(doc, &f)
+		if o := doc.objectAt(f.Start); o != nil {
+			f.Source = o.Source
+		}
 		out = append(out, f)
 	}
 	return out
@@ -187,19 +205,63 @@ func clamp(v, n int) int { return max(0, min(v, n)) }
 
 // fingerprint hashes what identifies a finding apart from where it is:
 // rule, path, object, container and the offending lines' text with white
-// space trimmed, so it survives edits above it and re-indentation. The path
-// is cleaned and slash-separated: "./k8s/a.yaml" and "k8s/a.yaml" are one
-// file, on every OS.
-func fingerprint(doc *Document, f *Finding) string {
+// space trimmed, so it survives edits above it and re-indentation.
+func fingerprint(path string, lines *Lines, f *Finding) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00", f.Rule.Code, filepath.ToSlash(filepath.Clean(doc.Path)))
+	fmt.Fprintf(h, "%s\x00%s\x00", f.Rule.Code, path)
 	if o := f.Object; o.Kind != "" {
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", o.APIVersion, o.Kind, o.Namespace, o.Name)
 	}
 	fmt.Fprintf(h, "%s\x00", f.Container)
-	for l := f.Range.Start.Line; l <= f.Range.End.Line && l <= doc.Lines.Count(); l++ {
-		h.Write(bytes.TrimSpace(doc.Lines.Text(l)))
+	for l := f.Range.Start.Line; l <= f.Range.End.Line && l <= lines.Count(); l++ {
+		h.Write(bytes.TrimSpace(lines.Text(l)))
 		h.Write([]byte{'\n'})
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// repoRoots caches, per folder, the repository root above it ("" when
+// there is none): every file of a run asks.
+var repoRoots sync.Map
+
+// FingerprintPath is the path a fingerprint hashes: relative to the
+// repository root (the nearest folder above the file that holds .git),
+// else relative to root when one is given (a baseline's folder), else as
+// given; cleaned and slash-separated. So a baseline recorded inside a
+// repository matches when the same files are linted from a parent folder,
+// and "./k8s/a.yaml" and "k8s/a.yaml" are one file on every OS.
+func FingerprintPath(path, root string) string {
+	if path == "-" || path == "" {
+		return path
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.ToSlash(filepath.Clean(path))
+	}
+	base := repoRoot(filepath.Dir(abs))
+	if base == "" {
+		base = root
+	}
+	if base != "" {
+		if absBase, err := filepath.Abs(base); err == nil {
+			if rel, err := filepath.Rel(absBase, abs); err == nil && !strings.HasPrefix(rel, "..") {
+				return filepath.ToSlash(rel)
+			}
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(path))
+}
+
+func repoRoot(dir string) string {
+	if r, ok := repoRoots.Load(dir); ok {
+		return r.(string)
+	}
+	root := ""
+	if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+		root = dir
+	} else if parent := filepath.Dir(dir); parent != dir {
+		root = repoRoot(parent)
+	}
+	repoRoots.Store(dir, root)
+	return root
 }

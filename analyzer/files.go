@@ -145,15 +145,26 @@ func ignoreFor(dir string, opts DiscoverOptions) (string, *gitignore.Matcher, er
 	return root, m, nil
 }
 
+// FixDetail says what a lint run tells of each finding's fixes.
+type FixDetail int
+
+const (
+	// NoFixes: nothing.
+	NoFixes FixDetail = iota
+	// FixHints: the first fix's title and safety (Finding.Hint).
+	FixHints
+	// VerifiedFixes: every verified fix (Finding.Fixes), and the hint.
+	VerifiedFixes
+)
+
 // LintFiles reads, parses and analyzes files concurrently, each under the
 // configuration configFor returns for it, and returns the results in the
 // order of paths, so output is deterministic. Files the configuration
-// excludes are left out. With withFixes, each finding carries its
-// verified fixes.
-func (e *Engine) LintFiles(ctx context.Context, paths []string, configFor func(path string) (*Config, error), withFixes bool) []FileResult {
+// excludes are left out. detail says what findings carry of their fixes.
+func (e *Engine) LintFiles(ctx context.Context, paths []string, configFor func(path string) (*Config, error), detail FixDetail) []FileResult {
 	patches := &patchIndex{dirs: map[string]map[string]bool{}}
 	return eachFile(paths, configFor,
-		func(path string, cfg *Config) FileResult { return e.lintFile(ctx, path, cfg, patches, withFixes) },
+		func(path string, cfg *Config) FileResult { return e.lintFile(ctx, path, cfg, patches, detail) },
 		func(path string, err error) FileResult { return FileResult{Path: path, Err: err} })
 }
 
@@ -196,7 +207,7 @@ func eachFile[T any](paths []string, configFor func(string) (*Config, error), fn
 	return kept
 }
 
-func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches *patchIndex, withFixes bool) FileResult {
+func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches *patchIndex, detail FixDetail) FileResult {
 	opts := parseOptionsFor(path, patches, cfg)
 	text, err := readLimited(path, cfg.Limits.MaxFileBytes, &opts)
 	if err != nil {
@@ -204,8 +215,11 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 	}
 	doc := Parse(path, text, opts)
 	findings := e.Run(ctx, doc, cfg)
-	if withFixes {
+	switch detail {
+	case VerifiedFixes:
 		e.AttachFixes(ctx, doc, cfg, findings)
+	case FixHints:
+		e.AttachHints(findings)
 	}
 	// Results outlive the document; fix closures would keep it alive.
 	for i := range findings {

@@ -23,17 +23,21 @@ func (d *Document) YAMLEditor(o *Object) *fixes.YAML {
 	return y.(*fixes.YAML)
 }
 
-// DockerfileEditor returns an editor for the Dockerfile.
+// DockerfileEditor returns the editor for the Dockerfile, made once per
+// document: every fix of every finding asks for it.
 func (d *Document) DockerfileEditor() *fixes.Dockerfile {
-	escape := '\\'
-	var keywords []string
-	if d.Dockerfile != nil {
-		escape = d.Dockerfile.Escape
-		for _, in := range d.Dockerfile.Instructions {
-			keywords = append(keywords, string(d.Text[in.Start:in.Start+len(in.Keyword)]))
+	d.dockerfileEditorOnce.Do(func() {
+		escape := '\\'
+		var keywords []string
+		if d.Dockerfile != nil {
+			escape = d.Dockerfile.Escape
+			for _, in := range d.Dockerfile.Instructions {
+				keywords = append(keywords, string(d.Text[in.Start:in.Start+len(in.Keyword)]))
+			}
 		}
-	}
-	return fixes.NewDockerfile(d.Text, escape, keywords)
+		d.dockerfileEditor = fixes.NewDockerfile(d.Text, escape, keywords)
+	})
+	return d.dockerfileEditor
 }
 
 // Fixes returns the finding's fixes that pass verification: applied to the
@@ -56,6 +60,26 @@ func (e *Engine) AttachFixes(ctx context.Context, doc *Document, cfg *Config, fi
 	for i, fs := range e.verifyAll(ctx, doc, cfg, ptrs) {
 		findings[i].Fixes = fs
 		findings[i].Fix = nil
+		findings[i].Hint = nil
+		if len(fs) > 0 {
+			findings[i].Hint = hintOf(fs[0])
+		}
+	}
+}
+
+// AttachHints gives each finding that has a fix its first fix's title and
+// safety as the rule offers it, without verifying it: verification is
+// what `fix`, the editor's actions and the JSON and SARIF outputs pay for;
+// a terminal's "fix available" and the summary's count need only this.
+func (e *Engine) AttachHints(findings []Finding) {
+	for i := range findings {
+		f := &findings[i]
+		if f.Hint != nil || f.Fix == nil {
+			continue
+		}
+		if fs := f.Fix(); len(fs) > 0 {
+			f.Hint = hintOf(fs[0])
+		}
 	}
 }
 

@@ -84,16 +84,6 @@ func trailingIgnore(doc *Document, line int, code string) fixes.TextEdit {
 	return fixes.TextEdit{Start: at, End: end, NewText: "  # hardline:ignore " + code}
 }
 
-// objectAt is the object whose YAML document holds off.
-func (d *Document) objectAt(off int) *Object {
-	for _, o := range d.Objects {
-		if o.DocStart <= off && off < o.DocEnd {
-			return o
-		}
-	}
-	return nil
-}
-
 func isFlow(n *yaml.Node) bool {
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]

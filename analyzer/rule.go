@@ -203,6 +203,10 @@ type Finding struct {
 	Object ObjectRef
 	// Container is the container's name where the finding concerns one.
 	Container string
+	// Source names the file a rendered object came from ("" for most):
+	// a `# Source:` comment of helm template's output, or kustomize's
+	// config.kubernetes.io/origin annotation.
+	Source string
 	// ScopeStart and ScopeEnd span what the finding belongs to (its
 	// container, Dockerfile stage or object), for editors that group
 	// findings; both zero when it belongs to the file.
@@ -215,6 +219,23 @@ type Finding struct {
 	Fix func() []fixes.Fix
 	// Fixes are Fix's results that passed verification (Engine.Fixes).
 	Fixes []fixes.Fix
+	// Hint is the first fix's title and safety, for outputs that mention
+	// it (the terminal's "fix available", the summary's count); from the
+	// verified fixes when those were computed, else as the rule offers it.
+	Hint *FixHint
+}
+
+// FixHint summarises a finding's first fix.
+type FixHint struct {
+	Title  string
+	Safety fixes.Safety
+	// Explanation: a manual fix without edits, which says why there is
+	// no fix to apply.
+	Explanation bool
+}
+
+func hintOf(fx fixes.Fix) *FixHint {
+	return &FixHint{Title: fx.Title, Safety: fx.Safety, Explanation: len(fx.Edits) == 0}
 }
 
 // Pass hands a rule one document and collects what it reports.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +26,10 @@ type Object struct {
 	// verified by re-parsing just that document.
 	Root             *yaml.Node
 	DocStart, DocEnd int
+	// Source is the file a rendered object came from, when its document
+	// says: a `# Source: path` comment (helm template) or kustomize's
+	// config.kubernetes.io/origin annotation.
+	Source string
 }
 
 // ObjectRef identifies a Kubernetes object. Findings carry a copy, not the
@@ -438,9 +443,47 @@ func (d *Document) object(n, root *yaml.Node, docStart, docEnd int) *Object {
 		return nil
 	}
 	meta := Get(n, "metadata")
-	return &Object{
+	o := &Object{
 		ObjectRef: ObjectRef{APIVersion: apiVersion, Kind: kind, Namespace: Str(Get(meta, "namespace")), Name: Str(Get(meta, "name"))},
 		Node:      n, Start: d.NodeStart(n), End: d.NodeEnd(n),
 		Root: root, DocStart: docStart, DocEnd: docEnd,
 	}
+	o.Source = originPath(Str(Get(meta, "annotations", "config.kubernetes.io/origin")))
+	if o.Source == "" {
+		o.Source = sourceComment(d.Text[docStart:min(o.Start, docEnd)])
+	}
+	return o
+}
+
+// sourceComment reads the `# Source: path` comment that helm template
+// writes before each document it renders.
+func sourceComment(head []byte) string {
+	for _, line := range bytes.Split(head, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if rest, ok := bytes.CutPrefix(line, []byte("# Source:")); ok {
+			return string(bytes.TrimSpace(rest))
+		}
+	}
+	return ""
+}
+
+// originPath reads the path of kustomize's origin annotation, a YAML
+// mapping in a string ("path: base/deployment.yaml\nrepo: …").
+func originPath(origin string) string {
+	for _, line := range strings.Split(origin, "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "path:"); ok {
+			return strings.Trim(strings.TrimSpace(rest), `"'`)
+		}
+	}
+	return ""
+}
+
+// objectAt is the object whose document holds offset off, or nil.
+func (d *Document) objectAt(off int) *Object {
+	objs := d.Objects
+	i := sort.Search(len(objs), func(i int) bool { return objs[i].DocEnd > off })
+	if i < len(objs) && objs[i].DocStart <= off {
+		return objs[i]
+	}
+	return nil
 }

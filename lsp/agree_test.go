@@ -45,7 +45,7 @@ func TestCLIAndEditorAgree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cli := engine.LintFiles(context.Background(), paths, configFor, false)
+		cli := engine.LintFiles(context.Background(), paths, configFor, analyzer.NoFixes)
 		for i, res := range cli {
 			if res.Err != nil {
 				t.Fatal(res.Err)

@@ -211,6 +211,13 @@ func TestManifestDiagnosticsAndQuickFix(t *testing.T) {
 		titles = append(titles, line)
 	}
 	golden(t, "deployment.actions", strings.Join(titles, "\n")+"\n")
+	// One resources snippet settles KS401, KS402 and KS403: one action
+	// for the three.
+	for _, a := range actions {
+		if strings.HasPrefix(a.Title, "Add resource requests and limits") && len(a.Diagnostics) != 3 {
+			t.Errorf("the resources action carries %d diagnostics, want 3", len(a.Diagnostics))
+		}
+	}
 
 	// The sidecar's quick fix, applied as an editor would.
 	var fix *codeAction

@@ -148,6 +148,16 @@ func (s *Server) workspaceEdit(d *document, a *analysis, edits []fixes.TextEdit)
 	}}}
 }
 
+// fixKey identifies a fix by its title and edits, to offer equal ones once.
+func fixKey(fx fixes.Fix) string {
+	var b strings.Builder
+	b.WriteString(fixTitle(fx))
+	for _, e := range fixes.Sorted(fx.Edits) {
+		fmt.Fprintf(&b, "\x00%d:%d:%s", e.Start, e.End, e.NewText)
+	}
+	return b.String()
+}
+
 func wants(only []protocol.CodeActionKind, kind string) bool {
 	if len(only) == 0 {
 		return true
@@ -188,17 +198,35 @@ func (s *Server) codeAction(ctx *glsp.Context, p *protocol.CodeActionParams) (an
 	showDisabled := s.caps.disabledActions
 	s.mu.Unlock()
 	if wants(p.Context.Only, protocol.CodeActionKindQuickFix) {
-		for _, i := range order {
-			if err := ctx.Context.Err(); err != nil {
-				return nil, err
+		// The selected findings' fixes, verified in one batch (equal edits,
+		// such as one resources snippet for KS401–KS404, once).
+		selectedFindings := make([]analyzer.Finding, len(order))
+		for k, i := range order {
+			selectedFindings[k] = a.findings[i]
+		}
+		s.engine.AttachFixes(ctx.Context, a.doc, a.cfg, selectedFindings)
+		if err := ctx.Context.Err(); err != nil {
+			return nil, err
+		}
+		// An action several findings share (the same title and edits) is
+		// offered once, for all of them.
+		merged := map[string]int{}
+		offer := func(key string, ca protocol.CodeAction) {
+			if k, ok := merged[key]; ok && key != "" {
+				actions[k].Diagnostics = append(actions[k].Diagnostics, ca.Diagnostics...)
+				return
 			}
+			merged[key] = len(actions)
+			actions = append(actions, ca)
+		}
+		for k, i := range order {
 			f := &a.findings[i]
 			diag := diagnostic(lines, f, a.version, a.cfg.DocsURL)
-			for j, fix := range s.engine.Fixes(ctx.Context, a.doc, a.cfg, f) {
+			for j, fix := range selectedFindings[k].Fixes {
 				if len(fix.Edits) == 0 {
 					// A manual fix that explains why none can be applied.
 					if showDisabled {
-						actions = append(actions, protocol.CodeAction{
+						offer("disabled\x00"+fix.Title, protocol.CodeAction{
 							Title: fix.Title, Kind: ptr(protocol.CodeActionKindQuickFix),
 							Diagnostics: []protocol.Diagnostic{diag},
 							Disabled: &struct {
@@ -208,7 +236,7 @@ func (s *Server) codeAction(ctx *glsp.Context, p *protocol.CodeActionParams) (an
 					}
 					continue
 				}
-				actions = append(actions, protocol.CodeAction{
+				offer(fixKey(fix), protocol.CodeAction{
 					Title: fixTitle(fix), Kind: ptr(protocol.CodeActionKindQuickFix),
 					Diagnostics: []protocol.Diagnostic{diag},
 					IsPreferred: ptr(j == 0 && fix.Safety == fixes.Safe),

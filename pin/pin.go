@@ -7,6 +7,9 @@ package pin
 import (
 	"bytes"
 	"context"
+	"errors"
+	"net"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -177,4 +180,27 @@ func (r *Resolver) resolve(ctx context.Context, image string) (string, error) {
 		return "", err
 	}
 	return desc.Digest.String(), nil
+}
+
+// Unreachable tells whether err says the registry could not be reached at
+// all (a name that does not resolve, a refused or timed-out connection:
+// no network, a proxy in the way, or the registry down), as opposed to an
+// answer from it (an unknown image, denied credentials).
+func Unreachable(err error) bool {
+	var dns *net.DNSError
+	var op *net.OpError
+	var u *url.Error
+	return errors.As(err, &dns) || errors.As(err, &op) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.As(err, &u) && u.Timeout()
+}
+
+// Registry is the registry an image reference points to ("index.docker.io"
+// for Docker Hub's short names), or the reference itself if it does not
+// parse.
+func Registry(image string) string {
+	ref, err := name.ParseReference(image)
+	if err != nil {
+		return image
+	}
+	return ref.Context().RegistryStr()
 }

@@ -55,7 +55,7 @@ func TestRuleFixtures(t *testing.T) {
 				cfg.Profile = analyzer.All
 				return &cfg, nil
 			}
-			for _, res := range engine.LintFiles(context.Background(), paths, configFor, false) {
+			for _, res := range engine.LintFiles(context.Background(), paths, configFor, analyzer.NoFixes) {
 				if res.Err != nil {
 					t.Fatal(res.Err)
 				}

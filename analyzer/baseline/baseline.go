@@ -17,8 +17,10 @@ import (
 	"hardline.dev/hardline/analyzer"
 )
 
-// Version is the file format's version.
-const Version = 1
+// Version is the file format's version. Version 2 fingerprints hash paths
+// relative to the repository root; version 1's hashed them as given, and
+// are still read.
+const Version = 2
 
 // file is the baseline file: fingerprints, with rule, path and message so a
 // reviewer can read what was accepted.
@@ -37,6 +39,8 @@ type entry struct {
 // Baseline is a set of accepted findings.
 type Baseline struct {
 	known map[string]bool
+	// legacy: a version 1 file, whose fingerprints hashed paths as given.
+	legacy bool
 }
 
 // Write records every finding of results and says how many.
@@ -63,10 +67,10 @@ func Read(r io.Reader, name string) (*Baseline, error) {
 	if err := dec.Decode(&in); err != nil {
 		return nil, fmt.Errorf("%s: not a hardline baseline: %v", name, err)
 	}
-	if in.Version != Version {
-		return nil, fmt.Errorf("%s: baseline version %d, want %d", name, in.Version, Version)
+	if in.Version != 1 && in.Version != Version {
+		return nil, fmt.Errorf("%s: baseline version %d, want 1 or %d", name, in.Version, Version)
 	}
-	b := &Baseline{known: make(map[string]bool, len(in.Findings))}
+	b := &Baseline{known: make(map[string]bool, len(in.Findings)), legacy: in.Version == 1}
 	for i, e := range in.Findings {
 		if e.Fingerprint == "" {
 			return nil, fmt.Errorf("%s: finding %d has no fingerprint", name, i+1)
@@ -76,16 +80,31 @@ func Read(r io.Reader, name string) (*Baseline, error) {
 	return b, nil
 }
 
+// Match says how a baseline met a run: findings it dropped, and how many
+// of its recorded fingerprints matched at all.
+type Match struct {
+	Dropped, Matched, Recorded int
+}
+
 // Filter drops the recorded findings from results, leaving results itself
-// unchanged, and says how many it dropped.
-func (b *Baseline) Filter(results []analyzer.FileResult) ([]analyzer.FileResult, int) {
+// unchanged.
+func (b *Baseline) Filter(results []analyzer.FileResult) ([]analyzer.FileResult, Match) {
 	out := make([]analyzer.FileResult, len(results))
-	dropped := 0
+	m := Match{Recorded: len(b.known)}
+	matched := map[string]bool{}
 	for i, r := range results {
+		fps := make([]string, len(r.Findings))
+		for j, f := range r.Findings {
+			fps[j] = f.Fingerprint
+		}
+		if b.legacy && r.Lines != nil {
+			fps = analyzer.Fingerprints(filepath.ToSlash(filepath.Clean(r.Path)), r.Lines, r.Findings)
+		}
 		kept := make([]analyzer.Finding, 0, len(r.Findings))
-		for _, f := range r.Findings {
-			if b.known[f.Fingerprint] {
-				dropped++
+		for j, f := range r.Findings {
+			if b.known[fps[j]] {
+				m.Dropped++
+				matched[fps[j]] = true
 				continue
 			}
 			kept = append(kept, f)
@@ -93,5 +112,6 @@ func (b *Baseline) Filter(results []analyzer.FileResult) ([]analyzer.FileResult,
 		r.Findings = kept
 		out[i] = r
 	}
-	return out, dropped
+	m.Matched = len(matched)
+	return out, m
 }

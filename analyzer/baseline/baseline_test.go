@@ -27,7 +27,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("Write: %d, %v", n, err)
 	}
 	want := `{
-  "version": 1,
+  "version": 2,
   "findings": [
     {
       "fingerprint": "aaa",
@@ -52,9 +52,9 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := results()
-	out, dropped := b.Filter(in)
-	if dropped != 2 || len(out[0].Findings) != 0 || len(out[1].Findings) != 1 || out[1].Findings[0].Fingerprint != "ccc" {
-		t.Errorf("Filter: dropped %d, kept %+v", dropped, out)
+	out, m := b.Filter(in)
+	if m != (Match{Dropped: 2, Matched: 2, Recorded: 2}) || len(out[0].Findings) != 0 || len(out[1].Findings) != 1 || out[1].Findings[0].Fingerprint != "ccc" {
+		t.Errorf("Filter: %+v, kept %+v", m, out)
 	}
 	if len(in[0].Findings) != 2 {
 		t.Error("Filter changed its input")
@@ -65,7 +65,7 @@ func TestReadErrors(t *testing.T) {
 	for text, want := range map[string]string{
 		``:                                 "b.json: not a hardline baseline: EOF",
 		`[]`:                               "b.json: not a hardline baseline",
-		`{"version": 2, "findings": []}`:   "b.json: baseline version 2, want 1",
+		`{"version": 3, "findings": []}`:   "b.json: baseline version 3, want 1 or 2",
 		`{"version": 1, "findings": [{}]}`: "b.json: finding 1 has no fingerprint",
 		`{"version": 1, "finding": []}`:    `unknown field "finding"`,
 		`{"version": 1, "findings": [{"fingerprint": "a", "line": 3}]}`: `unknown field "line"`,
@@ -74,5 +74,22 @@ func TestReadErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: error %v, want %q", text, err, want)
 		}
+	}
+}
+
+// TestVersion1: a version 1 baseline, whose fingerprints hashed the path
+// as given, still matches its findings.
+func TestVersion1(t *testing.T) {
+	rule := &analyzer.Rule{Code: "KS101"}
+	lines := analyzer.NewLines([]byte("a: 1\nb: 2\n"))
+	findings := []analyzer.Finding{{Rule: rule, Range: analyzer.Range{Start: analyzer.Position{Line: 2, Column: 1}, End: analyzer.Position{Line: 2, Column: 5}}, Fingerprint: "new"}}
+	old := analyzer.Fingerprints("k8s/a.yaml", lines, findings)[0] // version 1 hashed the cleaned path as given
+	b, err := Read(strings.NewReader(`{"version": 1, "findings": [{"fingerprint": "`+old+`", "rule": "KS101", "path": "k8s/a.yaml", "message": "m"}]}`), "b.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, m := b.Filter([]analyzer.FileResult{{Path: "./k8s/a.yaml", Lines: lines, Findings: findings}})
+	if m.Dropped != 1 || len(out[0].Findings) != 0 {
+		t.Errorf("a version 1 baseline did not match: %+v", m)
 	}
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // Formats lists the supported --format values.
-var Formats = []string{"text", "json", "sarif", "github", "gitlab"}
+var Formats = []string{"full", "text", "json", "sarif", "github", "gitlab"}
 
 // Options carry what formats with rule metadata need.
 type Options struct {
@@ -23,13 +23,17 @@ type Options struct {
 	Version, InformationURI string
 	// DocsURL is the configured base of rule documentation links.
 	DocsURL string
+	// Style is how the terminal formats (full, text) look.
+	Style Style
 }
 
 // Write renders results in format.
 func Write(w io.Writer, format string, results []analyzer.FileResult, o Options) error {
 	switch format {
+	case "full":
+		return Full(w, results, o.Style)
 	case "text":
-		return Text(w, results)
+		return TextStyled(w, results, o.Style)
 	case "json":
 		return JSON(w, results)
 	case "sarif":
@@ -44,17 +48,15 @@ func Write(w io.Writer, format string, results []analyzer.FileResult, o Options)
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// Text writes one line per finding, like a compiler.
-func Text(w io.Writer, results []analyzer.FileResult) error {
-	for _, r := range results {
-		for _, f := range r.Findings {
-			if _, err := fmt.Fprintf(w, "%s:%d:%d: %s %s %s: %s\n", r.Path, f.Range.Start.Line, f.Range.Start.Column,
-				f.Severity, f.Rule.Code, f.Rule.Name, f.Message); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+// Text writes one line per finding, like a compiler:
+// path:line:col: severity CODE name: message, then " (source: path)" for
+// rendered input that names its source.
+func Text(w io.Writer, results []analyzer.FileResult) error { return TextStyled(w, results, Style{}) }
+
+// jsonSource names where a rendered finding's object came from; the chart
+// and kustomization rendering adds chart, values and kustomization.
+type jsonSource struct {
+	Path string `json:"path"`
 }
 
 type jsonObject struct {
@@ -74,6 +76,7 @@ type jsonFinding struct {
 	Aliases     []string       `json:"aliases"`
 	Fixes       []jsonFix      `json:"fixes"`
 	Fingerprint string         `json:"fingerprint"`
+	Source      *jsonSource    `json:"source,omitempty"`
 	Object      *jsonObject    `json:"object,omitempty"`
 	Container   string         `json:"container,omitempty"`
 }
@@ -126,6 +129,9 @@ func JSON(w io.Writer, results []analyzer.FileResult) error {
 				Path: r.Path, Range: f.Range, Rule: f.Rule.Code, Name: f.Rule.Name, Severity: f.Severity.String(),
 				Message: f.Message, Aliases: append([]string{}, f.Rule.Aliases...), Fixes: jsonFixes(r.Lines, f.Fixes),
 				Fingerprint: f.Fingerprint, Container: f.Container,
+			}
+			if f.Source != "" {
+				jf.Source = &jsonSource{Path: f.Source}
 			}
 			if o := f.Object; o.Kind != "" {
 				jf.Object = &jsonObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}

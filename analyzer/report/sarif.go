@@ -69,6 +69,12 @@ type sarifResult struct {
 	Locations           []sarifLocation   `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	Fixes               []sarifFix        `json:"fixes,omitempty"`
+	// Properties carries the source of a rendered object (JSON's source).
+	Properties *sarifResultProperties `json:"properties,omitempty"`
+}
+
+type sarifResultProperties struct {
+	Source jsonSource `json:"source"`
 }
 
 type sarifFix struct {
@@ -119,7 +125,7 @@ func sarifLevel(s analyzer.Severity) string {
 // FingerprintKey names hardline's fingerprint among a result's partial
 // fingerprints; the version lets the scheme change without confusing
 // dashboards that compare results across runs.
-const FingerprintKey = "hardline/v1"
+const FingerprintKey = "hardline/v2"
 
 // SARIF writes one run with every rule's metadata and one result per finding.
 func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
@@ -161,12 +167,20 @@ func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
 				}}},
 				PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
 				Fixes:               sarifFixes(res, f.Fixes),
+				Properties:          sarifSource(f.Source),
 			})
 		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+}
+
+func sarifSource(source string) *sarifResultProperties {
+	if source == "" {
+		return nil
+	}
+	return &sarifResultProperties{Source: jsonSource{Path: source}}
 }
 
 // sarifFixes renders fixes as SARIF replacements. Manual fixes have

@@ -106,7 +106,7 @@ func TestOutputFiles(t *testing.T) {
 	dir := t.TempDir()
 	sarif, gitlab := filepath.Join(dir, "h.sarif"), filepath.Join(dir, "gl.json")
 	code, out, errOut := runCLI(t, "", "lint", "--format", "github", "--output", "sarif="+sarif, "--output", "gitlab="+gitlab, "testdata/examples")
-	if code != ExitFindings || errOut != "" {
+	if code != ExitFindings || errOut != "hardline: "+examplesSummary+"\n" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 	for path, format := range map[string]string{sarif: "sarif", gitlab: "gitlab"} {
@@ -150,5 +150,46 @@ func TestFingerprintsUnique(t *testing.T) {
 	}
 	if dups == 0 {
 		t.Fatalf("no rule fired on both lines, so the test proves nothing: %s", out)
+	}
+}
+
+// TestBaselineFromAnywhere: fingerprints hash paths relative to the
+// repository root (or, outside one, to the baseline's folder), so a
+// baseline written inside a repository matches when the same files are
+// linted from a parent folder.
+func TestBaselineFromAnywhere(t *testing.T) {
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: \"x:1\", securityContext: {privileged: true}}]\n"
+	for _, git := range []bool{true, false} {
+		t.Run(map[bool]string{true: "in a repository", false: "outside one"}[git], func(t *testing.T) {
+			files := map[string]string{"repo/k8s/pod.yaml": pod}
+			if git {
+				files["repo/.git/HEAD"] = "ref: refs/heads/main\n"
+			}
+			parent := writeFiles(t, files)
+			repo := filepath.Join(parent, "repo")
+			t.Chdir(repo)
+			if code, _, errOut := runCLI(t, "", "lint", "--profile", "baseline", "--write-baseline", "b.json", "."); code != ExitOK {
+				t.Fatalf("write: exit %d, %s", code, errOut)
+			}
+			t.Chdir(parent)
+			code, out, errOut := runCLI(t, "", "lint", "--profile", "baseline", "--baseline", filepath.Join("repo", "b.json"), "repo")
+			if code != ExitOK || strings.Contains(out, "KS101") || !strings.Contains(errOut, "1 finding recorded in repo/b.json not reported") {
+				t.Errorf("from the parent folder: exit %d, stdout %q, stderr %q", code, out, errOut)
+			}
+		})
+	}
+}
+
+// TestBaselineMatchingNothing says so: a baseline for other files, or
+// one written where paths resolve differently, should not pass silently.
+func TestBaselineMatchingNothing(t *testing.T) {
+	dir := t.TempDir()
+	b := filepath.Join(dir, "b.json")
+	if err := os.WriteFile(b, []byte(`{"version": 2, "findings": [{"fingerprint": "0123", "rule": "KS101", "path": "elsewhere.yaml", "message": "m"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, errOut := runCLI(t, "", "lint", "--baseline", b, "testdata/examples")
+	if !strings.Contains(errOut, "none of the 1 finding recorded in "+b+" matched") {
+		t.Errorf("stderr %q", errOut)
 	}
 }

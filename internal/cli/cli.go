@@ -48,6 +48,12 @@ type Env struct {
 	Version, InformationURI string
 	// Resolver looks image digests up for pin; nil makes one.
 	Resolver *pin.Resolver
+	// Terminal says stdout is a terminal: lint then writes code frames
+	// in colour by default.
+	Terminal bool
+	// Getenv reads the environment (NO_COLOR, FORCE_COLOR); nil reads
+	// nothing.
+	Getenv func(string) string
 }
 
 // parsePaths parses a command's flags and paths; when it returns !ok the

@@ -21,12 +21,15 @@ func Fix(env Env, args []string) int {
 	write := fs.Bool("write", false, "write the fixed files (atomically; a file changed since it was read is left alone)")
 	unsafe := fs.Bool("unsafe", false, "also apply unsafe fixes (hardening that may break an app: review them)")
 	follow := fs.Bool("follow-symlinks", false, "with --write, also write through symlinks that point outside their folder")
+	stdinName := fs.String("stdin-filename", "", "with -, the file name of stdin: it selects the language and the config")
 	var only stringList
-	fs.Var(&only, "rule", "fix only this rule, by code or name (repeatable)")
+	fs.Var(&only, "rule", "fix only this rule, by code, name or peer ID (repeatable)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: hardline fix [--diff|--write] [--unsafe] [--rule CODE]... PATH...\n\n"+
+		fmt.Fprintln(stderr, "Usage: hardline fix [--diff|--write] [--unsafe] [--rule CODE]... PATH...\n"+
+			"       hardline fix [--diff] [--stdin-filename NAME] -\n\n"+
 			"Applies the first fix of each finding that has one: safe fixes, and unsafe ones with --unsafe; manual fixes\n"+
-			"(placeholders) never. Exit codes as lint, for what remains after fixing.\n\nFlags:")
+			"(placeholders) never. Prints a diff unless --write; \"-\" reads stdin and writes the fixed text to stdout\n"+
+			"(with --diff, the diff), as formatters do. Exit codes as lint, for what remains after fixing.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	paths, code, ok := parsePaths(fs, args)
@@ -37,7 +40,14 @@ func Fix(env Env, args []string) int {
 		return usageError(stderr, errors.New("--diff and --write exclude each other"))
 	}
 	if len(paths) == 0 {
-		return usageError(stderr, errors.New("no PATH given"))
+		return usageError(stderr, errors.New("no PATH given (use - for stdin)"))
+	}
+	stdin := contains(paths, "-")
+	switch {
+	case stdin && len(paths) > 1:
+		return usageError(stderr, errors.New("- (stdin) cannot be fixed together with files"))
+	case stdin && *write:
+		return usageError(stderr, errors.New("- (stdin) has no file to --write: the fixed text goes to stdout"))
 	}
 	if err := s.resolve(engine); err != nil {
 		return usageError(stderr, err)
@@ -57,6 +67,9 @@ func Fix(env Env, args []string) int {
 			return false
 		}
 		return fx.Safety == fixes.Safe || *unsafe && fx.Safety == fixes.Unsafe
+	}
+	if stdin {
+		return fixStdin(env, &s, *stdinName, *diff, accept)
 	}
 	files, err := s.files(paths)
 	if err != nil {
@@ -100,6 +113,40 @@ func Fix(env Env, args []string) int {
 		return status
 	}
 	if remaining {
+		return ExitFindings
+	}
+	return ExitOK
+}
+
+// fixStdin fixes standard input: the fixed text (or, with diff, the
+// diff) goes to stdout, the count to stderr.
+func fixStdin(env Env, s *settings, name string, diff bool, accept func(*analyzer.Finding, fixes.Fix) bool) int {
+	if name == "" {
+		name = "-"
+	}
+	cfg, err := s.configFor(name)
+	if err != nil {
+		return usageError(env.Stderr, err)
+	}
+	text, skip, err := readStdin(env.Stdin, cfg.Limits.MaxFileBytes)
+	if err != nil {
+		return usageError(env.Stderr, fmt.Errorf("reading stdin: %w", err))
+	}
+	if skip != "" {
+		return usageError(env.Stderr, errors.New(skip))
+	}
+	opts := analyzer.ParseOptions{Limits: &cfg.Limits, Language: stdinLanguage(name, text)}
+	fixed, applied := env.Engine.FixText(env.Context, name, text, opts, cfg, accept)
+	if interrupted(env) {
+		return ExitUsage
+	}
+	if diff {
+		printDiff(env.Stdout, name, text, fixed)
+	} else if _, err := env.Stdout.Write(fixed); err != nil {
+		return usageError(env.Stderr, err)
+	}
+	fmt.Fprintf(env.Stderr, "hardline: fixed %d %s in %s\n", len(applied), plural(len(applied), "finding", "findings"), name)
+	if s.failed(env.Engine.Run(env.Context, analyzer.Parse(name, fixed, opts), cfg)) {
 		return ExitFindings
 	}
 	return ExitOK

@@ -142,3 +142,42 @@ func TestFixCorpusWrite(t *testing.T) {
 		t.Errorf("a second run would change more: %s\n%.2000s", errOut, out)
 	}
 }
+
+// TestFixStdin: `fix -` reads stdin and writes the fixed text to stdout,
+// as formatters do; with --diff, the diff. Files cannot join it, nor
+// --write.
+func TestFixStdin(t *testing.T) {
+	code, out, errOut := runCLI(t, plainPod, "fix", "--stdin-filename", "k8s/pod.yaml", "-")
+	if !strings.Contains(out, "allowPrivilegeEscalation: false") || !strings.HasPrefix(out, "apiVersion: v1\nkind: Pod\n") ||
+		!strings.Contains(errOut, "fixed 2 findings in k8s/pod.yaml") || code != ExitFindings {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	// What it wrote is what fixing the file would have written.
+	dir := writeFiles(t, map[string]string{"pod.yaml": plainPod})
+	if _, _, _ = runCLI(t, "", "fix", "--write", dir); string(mustReadFile(t, filepath.Join(dir, "pod.yaml"))) != out {
+		t.Error("fix - and fix --write disagree")
+	}
+	_, diff, _ := runCLI(t, plainPod, "fix", "--diff", "--stdin-filename", "k8s/pod.yaml", "-")
+	if !strings.HasPrefix(diff, "--- a/k8s/pod.yaml\n+++ b/k8s/pod.yaml\n") || !strings.Contains(diff, "allowPrivilegeEscalation: false}") {
+		t.Errorf("--diff -:\n%s", diff)
+	}
+	// A Dockerfile on stdin is known by its content.
+	_, out, _ = runCLI(t, "FROM alpine:3.20\nCMD sh\n", "fix", "--unsafe", "-")
+	if !strings.Contains(out, "USER 65532:65532") {
+		t.Errorf("Dockerfile on stdin:\n%s", out)
+	}
+	for _, args := range [][]string{{"fix", "-", "testdata/examples"}, {"fix", "--write", "-"}} {
+		if code, _, _ := runCLI(t, plainPod, args...); code != ExitUsage {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+func mustReadFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

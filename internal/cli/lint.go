@@ -18,12 +18,13 @@ import (
 
 // Lint is `hardline lint`.
 func Lint(env Env, args []string) int {
-	engine, stdin, stdout, stderr := env.Engine, env.Stdin, env.Stdout, env.Stderr
+	engine, stdout, stderr := env.Engine, env.Stdout, env.Stderr
 	fs := flag.NewFlagSet("hardline lint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var s settings
 	s.register(fs)
-	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
+	format := fs.String("format", "", "output format: "+strings.Join(report.Formats, ", ")+" (default: full on a terminal, text otherwise)")
+	color := fs.String("color", "auto", "colour the full and text formats: auto (a terminal, unless NO_COLOR is set or FORCE_COLOR asks), always or never")
 	stdinName := fs.String("stdin-filename", "", "the file name to report for input read from stdin (\"-\"); it also selects the language and the config")
 	var outputs stringList
 	fs.Var(&outputs, "output", "also write a report to a file, as FORMAT=FILE (repeatable), e.g. sarif=hardline.sarif")
@@ -37,8 +38,18 @@ func Lint(env Env, args []string) int {
 	if !ok {
 		return code
 	}
+	if *format == "" {
+		*format = "text"
+		if env.Terminal {
+			*format = "full"
+		}
+	}
 	if !contains(report.Formats, *format) {
 		return usageError(stderr, fmt.Errorf("unknown format %q (want %s)", *format, strings.Join(report.Formats, ", ")))
+	}
+	style, err := styleFor(env, *color)
+	if err != nil {
+		return usageError(stderr, err)
 	}
 	if len(paths) == 0 {
 		return usageError(stderr, errors.New("no PATH given (use - for stdin)"))
@@ -56,13 +67,21 @@ func Lint(env Env, args []string) int {
 			return usageError(stderr, err)
 		}
 	}
+	if b := *baselinePath + *writeBaseline; b != "" {
+		// Outside a repository, fingerprints hash paths relative to the
+		// baseline's folder, so it matches from any folder.
+		s.fingerprintRoot = filepath.Dir(b)
+	}
 	if err := s.resolve(engine); err != nil {
 		return usageError(stderr, err)
 	}
-	// JSON and SARIF carry each finding's verified fixes.
-	withFixes := false
+	// JSON and SARIF carry each finding's verified fixes; the rest say
+	// what a fix would do.
+	detail := analyzer.FixHints
 	for _, f := range append([]string{*format}, extra.formats()...) {
-		withFixes = withFixes || f == "json" || f == "sarif"
+		if f == "json" || f == "sarif" {
+			detail = analyzer.VerifiedFixes
+		}
 	}
 
 	var results []analyzer.FileResult
@@ -77,42 +96,17 @@ func Lint(env Env, args []string) int {
 			name = "-"
 		}
 		linted = append(linted, name)
-		cfg, err := s.configFor(name)
+		r, err := lintStdin(env, &s, name, detail)
 		if err != nil {
 			return usageError(stderr, err)
 		}
-		opts := analyzer.ParseOptions{Limits: &cfg.Limits}
-		// Read one byte past the limit: enough to know the input is too
-		// large, without holding all of it.
-		in := stdin
-		if max := cfg.Limits.MaxFileBytes; max > 0 {
-			in = io.LimitReader(stdin, max+1)
-		}
-		text, err := io.ReadAll(in)
-		if err != nil {
-			fmt.Fprintln(stderr, "hardline: reading stdin:", err)
-			return ExitUsage
-		}
-		if analyzer.LanguageOf(name) == analyzer.Unknown {
-			// No name to tell by (or one that says nothing): by content.
-			opts.Language = analyzer.Sniff(text)
-		}
-		if max := cfg.Limits.MaxFileBytes; max > 0 && int64(len(text)) > max {
-			// Its size is unknown: only that it is over the limit.
-			text, opts.Skip = nil, fmt.Sprintf("standard input over limits.maxFileBytes (%d bytes): not analyzed", max)
-		}
-		doc := analyzer.Parse(name, text, opts)
-		findings := engine.Run(env.Context, doc, cfg)
-		if withFixes {
-			engine.AttachFixes(env.Context, doc, cfg, findings)
-		}
-		results = append(results, analyzer.FileResult{Path: name, Lines: doc.Lines, Findings: findings, Checked: analyzer.Checked(doc, findings)})
+		results = append(results, r)
 	}
 	expanded, err := s.files(files)
 	if err != nil {
 		return usageError(stderr, err)
 	}
-	results = append(results, engine.LintFiles(env.Context, expanded, s.configFor, withFixes)...)
+	results = append(results, engine.LintFiles(env.Context, expanded, s.configFor, detail)...)
 	results = append(results, policyProblems(append(linted, expanded...), s.configFor)...)
 	if interrupted(env) {
 		return ExitUsage
@@ -128,11 +122,6 @@ func Lint(env Env, args []string) int {
 		if r.Checked {
 			checked++
 		}
-	}
-	if checked == 0 && status == ExitOK {
-		// Say it, so that a job that lints nothing is not mistaken for a
-		// clean one.
-		fmt.Fprintf(stderr, "hardline: no Kubernetes manifests or Dockerfiles under %s\n", strings.Join(paths, ", "))
 	}
 	if *writeBaseline != "" {
 		// A file that could not be read would be missing from the
@@ -153,24 +142,28 @@ func Lint(env Env, args []string) int {
 		return ExitOK
 	}
 	if known != nil {
-		var dropped int
-		results, dropped = known.Filter(results)
-		if dropped > 0 {
-			fmt.Fprintf(stderr, "hardline: %d findings recorded in %s not reported\n", dropped, *baselinePath)
+		var m baseline.Match
+		results, m = known.Filter(results)
+		switch {
+		case m.Recorded > 0 && m.Matched == 0:
+			fmt.Fprintf(stderr, "hardline: none of the %d %s recorded in %s matched: it records other files, or files that changed "+
+				"since (fingerprints hash paths relative to the repository root)\n", m.Recorded, plural(m.Recorded, "finding", "findings"), *baselinePath)
+		case m.Dropped > 0:
+			fmt.Fprintf(stderr, "hardline: %d %s recorded in %s not reported\n", m.Dropped, plural(m.Dropped, "finding", "findings"), *baselinePath)
 		}
 	}
 	docsURL := ""
 	if cfg, err := s.configFor("."); err == nil {
 		docsURL = cfg.DocsURL
 	}
-	opts := report.Options{Rules: engine.Rules(), Version: env.Version, InformationURI: env.InformationURI, DocsURL: docsURL}
+	opts := report.Options{Rules: engine.Rules(), Version: env.Version, InformationURI: env.InformationURI, DocsURL: docsURL, Style: style}
 	if err := report.Write(stdout, *format, results, opts); err != nil {
 		fmt.Fprintln(stderr, "hardline:", err)
 		return ExitUsage
 	}
 	for _, o := range extra {
 		var buf bytes.Buffer
-		err := report.Write(&buf, o.format, results, opts)
+		err := report.Write(&buf, o.format, results, report.Options{Rules: opts.Rules, Version: opts.Version, InformationURI: opts.InformationURI, DocsURL: docsURL})
 		if err == nil {
 			err = os.WriteFile(o.file, buf.Bytes(), 0o644)
 		}
@@ -178,6 +171,18 @@ func Lint(env Env, args []string) int {
 			fmt.Fprintln(stderr, "hardline:", err)
 			return ExitUsage
 		}
+	}
+	// The closing summary: below the frames on a terminal; on stderr when
+	// stdout is for grep, problem matchers or a machine.
+	switch {
+	case checked == 0 && status == ExitOK:
+		// Say it, so that a job that lints nothing is not mistaken for a
+		// clean one.
+		fmt.Fprintf(stderr, "hardline: no Kubernetes manifests or Dockerfiles under %s\n", strings.Join(paths, ", "))
+	case *format == "full":
+		fmt.Fprintln(stdout, report.Summary(results, style))
+	default:
+		fmt.Fprintln(stderr, "hardline: "+report.Summary(results, report.Style{}))
 	}
 	if status != ExitOK {
 		return status
@@ -188,6 +193,81 @@ func Lint(env Env, args []string) int {
 		}
 	}
 	return ExitOK
+}
+
+// lintStdin lints standard input under the config for name.
+func lintStdin(env Env, s *settings, name string, detail analyzer.FixDetail) (analyzer.FileResult, error) {
+	cfg, err := s.configFor(name)
+	if err != nil {
+		return analyzer.FileResult{}, err
+	}
+	text, skip, err := readStdin(env.Stdin, cfg.Limits.MaxFileBytes)
+	if err != nil {
+		return analyzer.FileResult{}, fmt.Errorf("reading stdin: %w", err)
+	}
+	opts := analyzer.ParseOptions{Limits: &cfg.Limits, Skip: skip, Language: stdinLanguage(name, text)}
+	doc := analyzer.Parse(name, text, opts)
+	findings := env.Engine.Run(env.Context, doc, cfg)
+	switch detail {
+	case analyzer.VerifiedFixes:
+		env.Engine.AttachFixes(env.Context, doc, cfg, findings)
+	case analyzer.FixHints:
+		env.Engine.AttachHints(findings)
+	}
+	return analyzer.FileResult{Path: name, Lines: doc.Lines, Findings: findings, Checked: analyzer.Checked(doc, findings)}, nil
+}
+
+// readStdin reads standard input up to limit bytes and one more: enough
+// to know the input is too large without holding all of it. skip then
+// says why it is not analyzed.
+func readStdin(stdin io.Reader, limit int64) (text []byte, skip string, err error) {
+	in := stdin
+	if limit > 0 {
+		in = io.LimitReader(stdin, limit+1)
+	}
+	if text, err = io.ReadAll(in); err != nil {
+		return nil, "", err
+	}
+	if limit > 0 && int64(len(text)) > limit {
+		// Its size is unknown: only that it is over the limit.
+		return nil, fmt.Sprintf("standard input over limits.maxFileBytes (%d bytes): not analyzed", limit), nil
+	}
+	return text, "", nil
+}
+
+// stdinLanguage is what stdin is read as: what its name says, else what
+// its content looks like.
+func stdinLanguage(name string, text []byte) analyzer.Language {
+	if analyzer.LanguageOf(name) != analyzer.Unknown {
+		return ""
+	}
+	return analyzer.Sniff(text)
+}
+
+// styleFor decides colour: --color always or never, else NO_COLOR (set,
+// not empty) turns it off, else FORCE_COLOR (set, not empty or "0") turns
+// it on, else a terminal has it.
+func styleFor(env Env, color string) (report.Style, error) {
+	getenv := env.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	switch color {
+	case "always":
+		return report.Style{Color: true}, nil
+	case "never":
+		return report.Style{}, nil
+	case "auto":
+	default:
+		return report.Style{}, fmt.Errorf("--color %q: want auto, always or never", color)
+	}
+	switch {
+	case getenv("NO_COLOR") != "":
+		return report.Style{}, nil
+	case getenv("FORCE_COLOR") != "" && getenv("FORCE_COLOR") != "0":
+		return report.Style{Color: true}, nil
+	}
+	return report.Style{Color: env.Terminal}, nil
 }
 
 // policyProblems reports the policies that cannot run (HL005 at their own

@@ -36,9 +36,19 @@ var testEngine = analyzer.NewEngine(rules.All())
 // runCLI runs a command as main does, with stdin and captured output.
 func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	return runCLIWith(t, nil, stdin, args...)
+}
+
+// runCLIWith is runCLI with the environment adjusted (a terminal, colour
+// variables).
+func runCLIWith(t *testing.T, adjust func(*Env), stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	env := Env{Context: context.Background(), Engine: testEngine, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
 		Version: "0.1.0-dev", InformationURI: "https://hardline.dev"}
+	if adjust != nil {
+		adjust(&env)
+	}
 	commands := map[string]func(Env, []string) int{"lint": Lint, "fix": Fix, "pin": Pin, "rules": Rules}
 	cmd := commands[args[0]]
 	if cmd == nil {
@@ -68,14 +78,94 @@ func golden(t *testing.T, path, got string) {
 	}
 }
 
-// TestExamples pins the quick start's output in every format.
+// examplesSummary is the closing line of the quick start.
+const examplesSummary = "8 errors, 12 warnings in 2 files · 2 fixable with hardline fix (7 more with --unsafe)"
+
+// TestExamples pins the quick start's output in every format: the full
+// format ends with the summary, the others leave stdout to the findings
+// and write it on stderr.
 func TestExamples(t *testing.T) {
 	for _, format := range report.Formats {
 		code, out, errOut := runCLI(t, "", "lint", "--format", format, "testdata/examples")
-		if code != ExitFindings || errOut != "" {
-			t.Errorf("%s: exit %d, stderr %q; want 1 and nothing", format, code, errOut)
+		wantErr := "hardline: " + examplesSummary + "\n"
+		if format == "full" {
+			wantErr = ""
+			if !strings.HasSuffix(out, "\n"+examplesSummary+"\n") {
+				t.Errorf("full: no summary at the end:\n%s", out)
+			}
+		}
+		if code != ExitFindings || errOut != wantErr {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", format, code, errOut, wantErr)
 		}
 		golden(t, filepath.Join("testdata", "golden", "examples."+format), out)
+	}
+	for _, format := range []string{"full", "text"} {
+		_, out, _ := runCLI(t, "", "lint", "--format", format, "--color", "always", "testdata/examples")
+		golden(t, filepath.Join("testdata", "golden", "examples."+format+".color"), out)
+	}
+}
+
+// TestTerminal: on a terminal the default is the full format in colour;
+// piped, the one-line text format without; colour follows --color, then
+// NO_COLOR, then FORCE_COLOR, then the terminal.
+func TestTerminal(t *testing.T) {
+	env := func(terminal bool, vars map[string]string) func(*Env) {
+		return func(e *Env) {
+			e.Terminal = terminal
+			e.Getenv = func(k string) string { return vars[k] }
+		}
+	}
+	colored := func(out string) bool { return strings.Contains(out, "\x1b[") }
+	full := func(out string) bool { return strings.Contains(out, "^^^") }
+	tests := []struct {
+		name                string
+		terminal            bool
+		vars                map[string]string
+		args                []string
+		wantFull, wantColor bool
+	}{
+		{"terminal", true, nil, nil, true, true},
+		{"pipe", false, nil, nil, false, false},
+		{"terminal, NO_COLOR", true, map[string]string{"NO_COLOR": "1"}, nil, true, false},
+		{"pipe, FORCE_COLOR", false, map[string]string{"FORCE_COLOR": "1"}, nil, false, true},
+		{"NO_COLOR beats FORCE_COLOR", false, map[string]string{"NO_COLOR": "1", "FORCE_COLOR": "1"}, nil, false, false},
+		{"FORCE_COLOR=0", false, map[string]string{"FORCE_COLOR": "0"}, nil, false, false},
+		{"--color always beats NO_COLOR", false, map[string]string{"NO_COLOR": "1"}, []string{"--color", "always"}, false, true},
+		{"--color never on a terminal", true, nil, []string{"--color", "never"}, true, false},
+		{"--format text on a terminal", true, nil, []string{"--format", "text"}, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append(append([]string{"lint"}, tt.args...), "testdata/examples/deployment.yaml")
+			_, out, _ := runCLIWith(t, env(tt.terminal, tt.vars), "", args...)
+			if full(out) != tt.wantFull || colored(out) != tt.wantColor {
+				t.Errorf("full %v (want %v), colour %v (want %v):\n%.300s", full(out), tt.wantFull, colored(out), tt.wantColor, out)
+			}
+		})
+	}
+	if code, _, errOut := runCLI(t, "", "lint", "--color", "sometimes", "testdata/examples"); code != ExitUsage || !strings.Contains(errOut, "want auto, always or never") {
+		t.Errorf("--color sometimes: exit %d, %q", code, errOut)
+	}
+}
+
+// TestSummary: the closing line for findings, a clean run and a run with
+// nothing to lint, on stderr when stdout is piped.
+func TestSummary(t *testing.T) {
+	for _, tt := range []struct {
+		name, want string
+		args       []string
+	}{
+		{"findings", "hardline: 1 error in 1 file", []string{"--profile", "baseline", "testdata/repo/k8s/deploy.yaml"}},
+		{"clean", "hardline: checked 1 file: no findings", []string{"testdata/examples/hardened.yaml"}},
+		{"clean, several", "hardline: checked 2 files: no findings", []string{"testdata/examples/hardened.yaml", "testdata/examples/hardened.yaml"}},
+		{"nothing to lint", "hardline: no Kubernetes manifests or Dockerfiles under testdata/repo/chart", []string{"testdata/repo/chart"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, errOut := runCLI(t, "", append([]string{"lint"}, tt.args...)...)
+			if strings.TrimSpace(errOut) != tt.want {
+				t.Errorf("stderr %q, want %q", errOut, tt.want)
+			}
+		})
 	}
 }
 
@@ -179,5 +269,24 @@ func TestCorpus(t *testing.T) {
 	}
 	if _, again, _ := runCLI(t, "", "lint", "--profile", "all", "--format", "json", corpus); again != out {
 		t.Error("a second run gave different output")
+	}
+}
+
+// TestPeerIDs: a peer's ID names the rules that carry it, with or without
+// its tool's prefix, wherever a rule code is accepted.
+func TestPeerIDs(t *testing.T) {
+	for word, want := range map[string]string{
+		"DL3002": "## DF113 user-root", "hadolint:DL3002": "## DF113 user-root",
+		"pss:privileged": "## KS101 privileged-container", "privileged": "## KS101 privileged-container",
+		"privileged-container": "## KS101 privileged-container",
+	} {
+		if code, out, _ := runCLI(t, "", "rules", word); code != ExitOK || !strings.HasPrefix(out, want) {
+			t.Errorf("rules %s: exit %d, %.60q", word, code, out)
+		}
+	}
+	dir := writeFiles(t, map[string]string{"Dockerfile": "FROM alpine:3.20\nRUN apt-get update && apt-get install -y curl\nUSER 10001\n"})
+	_, out, _ := runCLI(t, "", "fix", "--profile", "all", "--rule", "DL3015", dir)
+	if !strings.Contains(out, "--no-install-recommends") {
+		t.Errorf("fix --rule DL3015:\n%s", out)
 	}
 }

@@ -72,7 +72,7 @@ func Pin(env Env, args []string) int {
 			delete(c.Rules, r.Code)
 		}
 		return &c, nil
-	}, false)
+	}, analyzer.NoFixes)
 
 	if interrupted(env) {
 		return ExitUsage
@@ -103,6 +103,16 @@ func Pin(env Env, args []string) int {
 	}
 
 	digests := resolveAll(resolver, slices.Sorted(maps.Keys(images)))
+	// A registry that cannot be reached at all is one line, not the same
+	// network error once per image.
+	unreachable := map[string]int{}
+	registries := map[string]bool{}
+	for image, d := range digests {
+		registries[pin.Registry(image)] = true
+		if d.err != nil && pin.Unreachable(d.err) {
+			unreachable[pin.Registry(image)]++
+		}
+	}
 	pinned, pinnedFiles, failed := 0, 0, 0
 	for _, w := range work {
 		old := w.res.Lines.Bytes()
@@ -110,7 +120,9 @@ func Pin(env Env, args []string) int {
 		for _, t := range w.targets {
 			d := digests[t.Image]
 			if d.err != nil {
-				fmt.Fprintf(stderr, "%s:%d:%d: cannot pin %s: %v\n", w.res.Path, t.Range.Start.Line, t.Range.Start.Column, t.Image, d.err)
+				if !pin.Unreachable(d.err) {
+					fmt.Fprintf(stderr, "%s:%d:%d: cannot pin %s: %v\n", w.res.Path, t.Range.Start.Line, t.Range.Start.Column, t.Image, d.err)
+				}
 				failed++
 				continue
 			}
@@ -136,6 +148,15 @@ func Pin(env Env, args []string) int {
 		}
 		pinned += len(edits)
 		pinnedFiles++
+	}
+	if len(unreachable) > 0 && len(unreachable) == len(registries) {
+		fmt.Fprintln(stderr, "hardline: no registry reachable (no network, a proxy, or the registries are down): nothing pinned")
+	} else {
+		for _, reg := range slices.Sorted(maps.Keys(unreachable)) {
+			n := unreachable[reg]
+			fmt.Fprintf(stderr, "hardline: %s: registry unreachable (no network, a proxy, or the registry is down): %d %s not pinned\n",
+				reg, n, plural(n, "image", "images"))
+		}
 	}
 	verb := "would pin"
 	if *write {

@@ -214,7 +214,8 @@ func TestPinRegistryDown(t *testing.T) {
 	var out, errBuf bytes.Buffer
 	env := Env{Context: context.Background(), Engine: testEngine, Stdout: &out, Stderr: &errBuf, Resolver: pin.NewResolver(remote.WithTransport(counting))}
 	code, errOut := Pin(env, []string{"--write", dir}), errBuf.String()
-	if code != ExitFindings || !strings.Contains(errOut, "Dockerfile:1:6: cannot pin "+down+"/app:1.0: ") || !strings.Contains(errOut, "connection refused") {
+	if code != ExitFindings || !strings.Contains(errOut, "hardline: "+down+": registry unreachable (no network, a proxy, or the registry is down): 1 image not pinned\n") ||
+		strings.Contains(errOut, "connection refused") {
 		t.Errorf("exit %d, stderr:\n%s", code, errOut)
 	}
 	got, _ := os.ReadFile(path)
@@ -229,3 +230,22 @@ func TestPinRegistryDown(t *testing.T) {
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestPinOffline: when no registry can be reached, one line says so, not
+// a network error per image.
+func TestPinOffline(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := l.Addr().String()
+	l.Close()
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	dir := writeFiles(t, map[string]string{"Dockerfile": "FROM " + down + "/a:1.0\nFROM " + down + "/b:2.0 AS b\nFROM " + down + "/c:3.0\n"})
+	code, _, errOut := runCLI(t, "", "pin", dir)
+	want := "hardline: no registry reachable (no network, a proxy, or the registries are down): nothing pinned\n" +
+		"hardline: would pin 0 images in 0 files; 3 could not be resolved\n"
+	if code != ExitFindings || errOut != want {
+		t.Errorf("exit %d, stderr:\n%s\nwant:\n%s", code, errOut, want)
+	}
+}

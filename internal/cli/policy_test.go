@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"hardline.dev/hardline/internal/testenv"
 )
 
@@ -15,7 +16,7 @@ import (
 func TestPolicies(t *testing.T) {
 	code, out, errOut := runCLI(t, "", "lint", "--profile", "baseline", "--policy", "testdata/policies/policy",
 		"--data", "testdata/policies/data", "testdata/policies/input")
-	if code != ExitFindings || errOut != "" {
+	if code != ExitFindings || errOut != "hardline: 2 errors, 2 warnings in 2 files\n" {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 	golden(t, filepath.Join("testdata", "golden", "policies.text"), out)
@@ -50,5 +51,29 @@ func TestPolicies(t *testing.T) {
 	code, out, errOut = runCLI(t, "", "lint", filepath.Join(cfgDir, "input"))
 	if code != ExitFindings || strings.Count(out, " POL-") != 3 || !strings.Contains(out, " DOCKER-LATEST ") {
 		t.Errorf("config policies: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+}
+
+// TestReadmePolicyExample: the README's policy example prints what the
+// README says it prints.
+func TestReadmePolicyExample(t *testing.T) {
+	readme := string(mustReadFile(t, "README.md"))
+	i := strings.Index(readme, "## Your own rules")
+	if i < 0 {
+		t.Fatal("README has no policy section")
+	}
+	section := readme[i:]
+	cmdStart := strings.Index(section, "```sh\n") + len("```sh\n")
+	cmdEnd := cmdStart + strings.Index(section[cmdStart:], "\n")
+	command := strings.Fields(section[cmdStart:cmdEnd])
+	closing := strings.Index(section[cmdEnd:], "```\n") + cmdEnd + len("```\n")
+	outStart := strings.Index(section[closing:], "```\n") + closing + len("```\n")
+	outEnd := outStart + strings.Index(section[outStart:], "```")
+	if len(command) < 2 || command[0] != "hardline" {
+		t.Fatalf("no hardline command in %q", section[cmdStart:cmdEnd])
+	}
+	_, out, errOut := runCLI(t, "", command[1:]...)
+	if diff := cmp.Diff(section[outStart:outEnd], out+errOut); diff != "" {
+		t.Errorf("README's output (-readme +actual):\n%s", diff)
 	}
 }

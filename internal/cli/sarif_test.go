@@ -121,7 +121,7 @@ func TestSARIFSchema(t *testing.T) {
 			if idx, ok := res["ruleIndex"].(float64); !ok || ids[fmt.Sprint(res["ruleId"])] != int(idx) {
 				c.errs = append(c.errs, rat+": ruleIndex does not point at ruleId")
 			}
-			if fp, _ := res["partialFingerprints"].(map[string]any); fp["hardline/v1"] == nil {
+			if fp, _ := res["partialFingerprints"].(map[string]any); fp["hardline/v2"] == nil {
 				c.errs = append(c.errs, rat+": no partial fingerprint")
 			}
 			if res["fixes"] != nil {

@@ -15,7 +15,10 @@ type settings struct {
 	policies, data, namespaces                           stringList
 	threshold                                            analyzer.Severity
 	noIgnore                                             bool
-	configFor                                            func(string) (*analyzer.Config, error)
+	// fingerprintRoot is where fingerprints are relative to outside a
+	// repository (a baseline's folder); "" for none.
+	fingerprintRoot string
+	configFor       func(string) (*analyzer.Config, error)
 }
 
 func (s *settings) register(fs *flag.FlagSet) {
@@ -83,6 +86,13 @@ func (s *settings) resolve(engine *analyzer.Engine) error {
 			return err
 		}
 		override = append(override, func(c *analyzer.Config) { c.Data = dirs })
+	}
+	if s.fingerprintRoot != "" {
+		root, err := filepath.Abs(s.fingerprintRoot)
+		if err != nil {
+			return err
+		}
+		override = append(override, func(c *analyzer.Config) { c.FingerprintRoot = root })
 	}
 	if len(s.namespaces) > 0 {
 		override = append(override, func(c *analyzer.Config) { c.PolicyNamespaces = s.namespaces })
