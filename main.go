@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 
@@ -39,6 +40,10 @@ Run "hardline lint -h" or "hardline fix -h" for their flags.
 `
 
 func main() {
+	// Helm's packages print their warnings (a coalesce note, a deprecated
+	// requirements.yaml) through the standard logger; what matters of a
+	// render is a finding, so that output would only be noise in reports.
+	log.SetOutput(io.Discard)
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -47,6 +48,8 @@ type Config struct {
 	// Workloads declares custom resources that carry pods, beyond the
 	// built-in kinds and the well-known ones hardline knows.
 	Workloads []WorkloadKind
+	// Helm says how charts render, per chart folder.
+	Helm []HelmChart
 	// FingerprintRoot is the folder fingerprints hash paths relative to
 	// outside a repository (FingerprintPath): set by the CLI to a
 	// baseline's folder, never read from a file.
@@ -59,6 +62,49 @@ type Config struct {
 type WorkloadKind struct {
 	Group, Kind       string
 	Template, PodSpec []string
+}
+
+// HelmChart is how the charts in the folders Chart matches render: a glob
+// relative to the config's folder ("**" spans folders, "." is the
+// folder itself). Values files are relative to the config's folder too.
+type HelmChart struct {
+	Chart                  string
+	Values, Set            []string
+	ReleaseName, Namespace string
+	APIVersions            []string
+}
+
+// HelmFor returns the settings of the first helm entry that matches the
+// chart in dir (zero when none does).
+func (c *Config) HelmFor(dir string) HelmChart {
+	base, err := filepath.Abs(c.Dir)
+	if err != nil {
+		return HelmChart{}
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return HelmChart{}
+	}
+	rel, err := filepath.Rel(base, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return HelmChart{}
+	}
+	rel = filepath.ToSlash(rel)
+	for _, h := range c.Helm {
+		// The glob must match the whole folder path, not a folder above.
+		if matchSegments(append(strings.Split(h.Chart, "/"), "\x00"), append(strings.Split(rel, "/"), "\x00")) {
+			out := h
+			out.Values = make([]string, len(h.Values))
+			for i, v := range h.Values {
+				if !filepath.IsAbs(v) {
+					v = filepath.Join(c.Dir, filepath.FromSlash(v))
+				}
+				out.Values[i] = v
+			}
+			return out
+		}
+	}
+	return HelmChart{}
 }
 
 // RuleSetting is "off" or a severity override.
@@ -262,8 +308,14 @@ func ApplyConfig(base Config, source string, text []byte, rules []*Rule) (Config
 				return cfg, err
 			}
 			cfg.Workloads = list
+		case "helm":
+			list, err := p.helm(v)
+			if err != nil {
+				return cfg, err
+			}
+			cfg.Helm = list
 		default:
-			return cfg, p.errorf(f.Key, "unknown key %q (known: profile, kubernetesVersion, rules, exclude, namespaces, policies, regoVersion, policyNamespaces, data, network, docsURL, limits, workloads)", key)
+			return cfg, p.errorf(f.Key, "unknown key %q (known: profile, kubernetesVersion, rules, exclude, namespaces, policies, regoVersion, policyNamespaces, data, network, docsURL, limits, workloads, helm)", key)
 		}
 	}
 	return cfg, nil
@@ -317,6 +369,52 @@ func (p *configParser) ruleCodes(n *yaml.Node) ([]string, error) {
 		return nil, p.errorf(n, "unknown rule %q (hardline rules lists them; policy rules are POL-<package>-<rule>)", n.Value)
 	}
 	return codes, nil
+}
+
+// helm reads the helm section: chart folder globs mapped to {values,
+// set, releaseName, namespace, apiVersions}.
+func (p *configParser) helm(n *yaml.Node) ([]HelmChart, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, p.errorf(n, "helm: want a mapping of chart folders to {values, set, releaseName, namespace, apiVersions}")
+	}
+	var out []HelmChart
+	for _, f := range Fields(n) {
+		h := HelmChart{Chart: strings.TrimSuffix(path.Clean(f.Key.Value), "/")}
+		if err := validGlob(h.Chart); err != nil {
+			return nil, p.wrap(f.Key, err)
+		}
+		if f.Value.Kind != yaml.MappingNode {
+			return nil, p.errorf(f.Value, "helm %q: want {values, set, releaseName, namespace, apiVersions}", f.Key.Value)
+		}
+		for _, g := range Fields(f.Value) {
+			var err error
+			switch g.Key.Value {
+			case "values":
+				h.Values, err = p.strList(g.Value)
+			case "set":
+				h.Set, err = p.strList(g.Value)
+			case "apiVersions":
+				h.APIVersions, err = p.strList(g.Value)
+			case "releaseName", "namespace":
+				var s string
+				if s, err = p.str(g.Value); err != nil {
+					return nil, p.wrap(g.Value, err)
+				}
+				if g.Key.Value == "releaseName" {
+					h.ReleaseName = s
+				} else {
+					h.Namespace = s
+				}
+			default:
+				return nil, p.errorf(g.Key, "helm %q: unknown key %q (known: values, set, releaseName, namespace, apiVersions)", f.Key.Value, g.Key.Value)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, h)
+	}
+	return out, nil
 }
 
 // workloads reads the custom workload kinds: a list of {apiVersion or

@@ -81,6 +81,8 @@ const (
 	// LimitProblem: part of the file exceeds an input limit (an alias
 	// bomb, nesting too deep) and is not analyzed (HL004).
 	LimitProblem
+	// RenderProblem: a chart or kustomization does not render (HL008).
+	RenderProblem
 )
 
 // Problem is something the parser, not a rule, found; rules turn problems

@@ -181,8 +181,8 @@ func (e *Engine) filter(doc *Document, cfg *Config, in []Finding, sups []*Suppre
 			f.Severity = cfg.SeverityOf(f.Rule)
 		}
 		f.Range = doc.Lines.Range(f.Start, f.End)
-		if o := doc.objectAt(f.Start); o != nil {
-			f.Source = o.Source
+		if o := doc.objectAt(f.Start); o != nil && o.Source != "" {
+			f.Source = &Source{Path: o.Source}
 		}
 		out = append(out, f)
 	}

@@ -203,10 +203,11 @@ type Finding struct {
 	Object ObjectRef
 	// Container is the container's name where the finding concerns one.
 	Container string
-	// Source names the file a rendered object came from ("" for most):
-	// a `# Source:` comment of helm template's output, or kustomize's
-	// config.kubernetes.io/origin annotation.
-	Source string
+	// Source says where a rendered object came from (nil for most): a
+	// `# Source:` comment of helm template's output or kustomize's
+	// config.kubernetes.io/origin annotation in the input, or the chart
+	// or kustomization that hardline rendered.
+	Source *Source
 	// ScopeStart and ScopeEnd span what the finding belongs to (its
 	// container, Dockerfile stage or object), for editors that group
 	// findings; both zero when it belongs to the file.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/render"
 	"hardline.dev/hardline/rules"
 )
 
@@ -19,7 +20,8 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // TestRuleFixtures runs every rule on its fixtures under
 // testdata/rules/CODE/: each fail* file must have findings of the rule, at
 // exactly the ranges and with the messages in expected.txt; each pass*
-// file must have none.
+// file must have none. A fixture folder is a chart, linted as the CLI
+// lints it (rendered, findings at their source).
 func TestRuleFixtures(t *testing.T) {
 	engine := analyzer.NewEngine(rules.All())
 	for _, r := range engine.Rules() {
@@ -55,11 +57,19 @@ func TestRuleFixtures(t *testing.T) {
 				cfg.Profile = analyzer.All
 				return &cfg, nil
 			}
-			for _, res := range engine.LintFiles(context.Background(), paths, configFor, analyzer.NoFixes) {
+			in, err := render.Discover(paths, analyzer.DiscoverOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			results, _ := render.Lint(context.Background(), engine, in, configFor, analyzer.NoFixes, render.Options{})
+			analyzer.SortResults(results)
+			found := map[string]int{} // by fixture: a file, or a chart's folder
+			for _, res := range results {
 				if res.Err != nil {
 					t.Fatal(res.Err)
 				}
-				base := filepath.Base(res.Path)
+				base, _ := filepath.Rel(dir, res.Path)
+				base = filepath.ToSlash(base)
 				n := 0
 				for _, f := range res.Findings {
 					if f.Rule != r {
@@ -69,11 +79,15 @@ func TestRuleFixtures(t *testing.T) {
 					got = append(got, fmt.Sprintf("%s:%d:%d-%d:%d: %s", base, f.Range.Start.Line, f.Range.Start.Column,
 						f.Range.End.Line, f.Range.End.Column, f.Message))
 				}
-				if strings.HasPrefix(base, "pass") && n > 0 {
-					t.Errorf("%s: want no %s finding, got %d", res.Path, r.Code, n)
-				}
-				if strings.HasPrefix(base, "fail") && n == 0 {
-					t.Errorf("%s: want a %s finding, got none", res.Path, r.Code)
+				fixture, _, _ := strings.Cut(base, "/")
+				found[fixture] += n
+			}
+			for _, p := range paths {
+				switch base := filepath.Base(p); {
+				case strings.HasPrefix(base, "pass") && found[base] > 0:
+					t.Errorf("%s: want no %s finding, got %d", p, r.Code, found[base])
+				case strings.HasPrefix(base, "fail") && found[base] == 0:
+					t.Errorf("%s: want a %s finding, got none", p, r.Code)
 				}
 			}
 			golden(t, filepath.Join(dir, "expected.txt"), strings.Join(got, "\n")+"\n")

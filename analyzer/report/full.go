@@ -50,12 +50,35 @@ func TextStyled(w io.Writer, results []analyzer.FileResult, st Style) error {
 	return bw.Flush()
 }
 
-// sourceNote names the file a rendered object came from.
-func sourceNote(source string) string {
-	if source == "" {
+// sourceNote says where a rendered object came from: the file its input
+// named, or the chart or kustomization hardline rendered and which
+// renders reported the finding.
+func sourceNote(s *analyzer.Source) string {
+	switch {
+	case s == nil:
 		return ""
+	case s.Chart != "":
+		note := " (chart " + s.Chart
+		if s.Path != "" {
+			note += ": " + s.Path
+		}
+		switch {
+		case len(s.Renders) > 1 && len(s.Renders) == s.Of:
+			return note + fmt.Sprintf("; all %d renders)", s.Of)
+		case len(s.Renders) > 1:
+			return note + "; renders " + strings.Join(s.Renders, ", ") + ")"
+		case len(s.Values) > 0:
+			return note + "; values " + strings.Join(s.Values, ", ") + ")"
+		}
+		return note + ")"
+	case s.Kustomization != "":
+		note := " (kustomization " + s.Kustomization
+		if s.Path != "" {
+			note += ": " + s.Path
+		}
+		return note + ")"
 	}
-	return " (source: " + source + ")"
+	return " (source: " + s.Path + ")"
 }
 
 // Full writes each finding with the source lines it points at, the range

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -56,7 +57,18 @@ func Text(w io.Writer, results []analyzer.FileResult) error { return TextStyled(
 // jsonSource names where a rendered finding's object came from; the chart
 // and kustomization rendering adds chart, values and kustomization.
 type jsonSource struct {
-	Path string `json:"path"`
+	Path          string   `json:"path,omitempty"`
+	Chart         string   `json:"chart,omitempty"`
+	Values        []string `json:"values,omitempty"`
+	Kustomization string   `json:"kustomization,omitempty"`
+	Renders       []string `json:"renders,omitempty"`
+}
+
+func sourceOf(s *analyzer.Source) *jsonSource {
+	if s == nil {
+		return nil
+	}
+	return &jsonSource{Path: s.Path, Chart: filepath.ToSlash(s.Chart), Values: s.Values, Kustomization: filepath.ToSlash(s.Kustomization), Renders: s.Renders}
 }
 
 type jsonObject struct {
@@ -130,9 +142,7 @@ func JSON(w io.Writer, results []analyzer.FileResult) error {
 				Message: f.Message, Aliases: append([]string{}, f.Rule.Aliases...), Fixes: jsonFixes(r.Lines, f.Fixes),
 				Fingerprint: f.Fingerprint, Container: f.Container,
 			}
-			if f.Source != "" {
-				jf.Source = &jsonSource{Path: f.Source}
-			}
+			jf.Source = sourceOf(f.Source)
 			if o := f.Object; o.Kind != "" {
 				jf.Object = &jsonObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}
 			}

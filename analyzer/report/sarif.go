@@ -176,11 +176,11 @@ func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
 	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
 }
 
-func sarifSource(source string) *sarifResultProperties {
-	if source == "" {
+func sarifSource(source *analyzer.Source) *sarifResultProperties {
+	if source == nil {
 		return nil
 	}
-	return &sarifResultProperties{Source: jsonSource{Path: source}}
+	return &sarifResultProperties{Source: *sourceOf(source)}
 }
 
 // sarifFixes renders fixes as SARIF replacements. Manual fixes have

@@ -8,11 +8,27 @@ import (
 	"hardline.dev/hardline/fixes"
 )
 
+// Rendered counts the charts and kustomizations a run rendered.
+type Rendered struct {
+	Charts, Kustomizations int
+}
+
+func (r Rendered) String() string {
+	var parts []string
+	if r.Charts > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", r.Charts, plural(r.Charts, "chart", "charts")))
+	}
+	if r.Kustomizations > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", r.Kustomizations, plural(r.Kustomizations, "kustomization", "kustomizations")))
+	}
+	return strings.Join(parts, " and ")
+}
+
 // Summary is the closing line of a run: the findings by severity and the
 // files they are in, what `hardline fix` would fix, or, for a clean run,
-// how many files were checked. Findings without a hint count as not
-// fixable.
-func Summary(results []analyzer.FileResult, st Style) string {
+// how many files were checked; and the charts and kustomizations
+// rendered. Findings without a hint count as not fixable.
+func Summary(results []analyzer.FileResult, rendered Rendered, st Style) string {
 	var sev [analyzer.Error + 1]int
 	files, checked, safe, unsafe := 0, 0, 0, 0
 	for _, r := range results {
@@ -35,7 +51,11 @@ func Summary(results []analyzer.FileResult, st Style) string {
 		}
 	}
 	if files == 0 {
-		return fmt.Sprintf("checked %d %s: no findings", checked, plural(checked, "file", "files"))
+		what := fmt.Sprintf("%d %s", checked, plural(checked, "file", "files"))
+		if r := rendered.String(); r != "" {
+			what += " and " + r
+		}
+		return "checked " + what + ": no findings"
 	}
 	var parts []string
 	for _, s := range []analyzer.Severity{analyzer.Error, analyzer.Warning, analyzer.Info} {
@@ -44,6 +64,9 @@ func Summary(results []analyzer.FileResult, st Style) string {
 		}
 	}
 	out := strings.Join(parts, ", ") + fmt.Sprintf(" in %d %s", files, plural(files, "file", "files"))
+	if r := rendered.String(); r != "" {
+		out += " (" + r + " linted)"
+	}
 	switch {
 	case safe > 0 && unsafe > 0:
 		out += fmt.Sprintf(" · %d fixable with hardline fix (%d more with --unsafe)", safe, unsafe)

@@ -71,10 +71,13 @@ func Fix(env Env, args []string) int {
 	if stdin {
 		return fixStdin(env, &s, *stdinName, *diff, accept)
 	}
-	files, err := s.files(paths)
+	in, err := s.inputs(paths)
 	if err != nil {
 		return usageError(stderr, err)
 	}
+	// Chart files (templates, values) are not fixed yet: they are not in
+	// in.Files.
+	files := in.Files
 	status := ExitOK
 	fixedFiles, fixedFindings := 0, 0
 	remaining := false

@@ -13,6 +13,7 @@ import (
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/analyzer/baseline"
 	"hardline.dev/hardline/analyzer/report"
+	"hardline.dev/hardline/render"
 	"hardline.dev/hardline/rules/policy"
 )
 
@@ -23,6 +24,7 @@ func Lint(env Env, args []string) int {
 	fs.SetOutput(stderr)
 	var s settings
 	s.register(fs)
+	s.registerRender(fs)
 	format := fs.String("format", "", "output format: "+strings.Join(report.Formats, ", ")+" (default: full on a terminal, text otherwise)")
 	color := fs.String("color", "auto", "colour the full and text formats: auto (a terminal, unless NO_COLOR is set or FORCE_COLOR asks), always or never")
 	stdinName := fs.String("stdin-filename", "", "the file name to report for input read from stdin (\"-\"); it also selects the language and the config")
@@ -102,12 +104,17 @@ func Lint(env Env, args []string) int {
 		}
 		results = append(results, r)
 	}
-	expanded, err := s.files(files)
+	in, err := s.inputs(files)
 	if err != nil {
 		return usageError(stderr, err)
 	}
-	results = append(results, engine.LintFiles(env.Context, expanded, s.configFor, detail)...)
-	results = append(results, policyProblems(append(linted, expanded...), s.configFor)...)
+	lintResults, rendered := render.Lint(env.Context, engine, in, s.configFor, detail, s.renderOptions())
+	results = append(results, lintResults...)
+	linted = append(linted, in.Files...)
+	for _, c := range in.Charts {
+		linted = append(linted, filepath.Join(c, "Chart.yaml"))
+	}
+	results = append(results, policyProblems(linted, s.configFor)...)
 	if interrupted(env) {
 		return ExitUsage
 	}
@@ -175,14 +182,14 @@ func Lint(env Env, args []string) int {
 	// The closing summary: below the frames on a terminal; on stderr when
 	// stdout is for grep, problem matchers or a machine.
 	switch {
-	case checked == 0 && status == ExitOK:
+	case checked == 0 && rendered.Charts == 0 && status == ExitOK:
 		// Say it, so that a job that lints nothing is not mistaken for a
 		// clean one.
 		fmt.Fprintf(stderr, "hardline: no Kubernetes manifests or Dockerfiles under %s\n", strings.Join(paths, ", "))
 	case *format == "full":
-		fmt.Fprintln(stdout, report.Summary(results, style))
+		fmt.Fprintln(stdout, report.Summary(results, report.Rendered{Charts: rendered.Charts}, style))
 	default:
-		fmt.Fprintln(stderr, "hardline: "+report.Summary(results, report.Style{}))
+		fmt.Fprintln(stderr, "hardline: "+report.Summary(results, report.Rendered{Charts: rendered.Charts}, report.Style{}))
 	}
 	if status != ExitOK {
 		return status

@@ -48,10 +48,12 @@ func Pin(env Env, args []string) int {
 	if err := s.resolve(engine); err != nil {
 		return usageError(stderr, err)
 	}
-	files, err := s.files(paths)
+	in, err := s.inputs(paths)
 	if err != nil {
 		return usageError(stderr, err)
 	}
+	// Chart files (templates, values) are not pinned: they are not in in.Files.
+	files := in.Files
 	// Only the rules that find unpinned images run, whatever the profile
 	// or their severity says: pinning was asked for.
 	var pinRules []*analyzer.Rule

@@ -2,10 +2,14 @@ package cli
 
 import (
 	"flag"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/render"
+	"hardline.dev/hardline/render/helm"
 )
 
 // settings are the flags lint and fix share: which config applies and
@@ -13,6 +17,7 @@ import (
 type settings struct {
 	profile, configPath, k8sVersion, regoVersion, failOn string
 	policies, data, namespaces                           stringList
+	values, set                                          stringList
 	threshold                                            analyzer.Severity
 	noIgnore                                             bool
 	// fingerprintRoot is where fingerprints are relative to outside a
@@ -33,12 +38,29 @@ func (s *settings) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
 }
 
+// registerRender adds the flags that say how charts render.
+func (s *settings) registerRender(fs *flag.FlagSet) {
+	fs.Var(&s.values, "values", "a values file for the Helm charts linted, after their values.yaml and configured values (repeatable)")
+	fs.Var(&s.values, "f", "short for --values")
+	fs.Var(&s.set, "set", "a Helm value for the charts linted, as helm --set takes it: key=value,key2=value2 (repeatable)")
+}
+
 // resolve validates the flags and prepares configFor: the config file that
 // applies to a path (or --config), with the flags on top.
 func (s *settings) resolve(engine *analyzer.Engine) error {
 	var err error
 	if s.threshold, err = analyzer.ParseSeverity(s.failOn); err != nil {
 		return err
+	}
+	for _, v := range s.set {
+		if err := helm.ValidSet(v); err != nil {
+			return fmt.Errorf("--set %s: %w", v, err)
+		}
+	}
+	for _, v := range s.values {
+		if _, err := os.Stat(v); err != nil {
+			return fmt.Errorf("--values: %w", err)
+		}
 	}
 	var override []func(*analyzer.Config)
 	if s.profile != "" {
@@ -117,14 +139,20 @@ func (s *settings) resolve(engine *analyzer.Engine) error {
 	return nil
 }
 
-// files validates the configs of the paths given and expands folders.
-func (s *settings) files(paths []string) ([]string, error) {
+// inputs validates the configs of the paths given, expands folders and
+// sorts out the charts.
+func (s *settings) inputs(paths []string) (render.Inputs, error) {
 	for _, p := range paths {
 		if _, err := s.configFor(p); err != nil {
-			return nil, err
+			return render.Inputs{}, err
 		}
 	}
-	return analyzer.Discover(paths, analyzer.DiscoverOptions{NoIgnore: s.noIgnore})
+	return render.Discover(paths, analyzer.DiscoverOptions{NoIgnore: s.noIgnore})
+}
+
+// renderOptions are the flags that say how charts render.
+func (s *settings) renderOptions() render.Options {
+	return render.Options{Values: s.values, Set: s.set}
 }
 
 // failed tells whether any finding reaches the --fail-on threshold.

@@ -6,7 +6,7 @@ import "hardline.dev/hardline/analyzer"
 
 // Rules lists the package's rules.
 func Rules() []*analyzer.Rule {
-	return []*analyzer.Rule{syntaxError, fileSkipped, inputLimit, unusedSuppression}
+	return []*analyzer.Rule{syntaxError, fileSkipped, inputLimit, unusedSuppression, renderFailed}
 }
 
 // problems reports the parser's problems of one kind as findings.
@@ -35,16 +35,19 @@ var syntaxError = &analyzer.Rule{
 
 var fileSkipped = &analyzer.Rule{
 	Code: "HL003", Name: "file-skipped",
-	Summary:  "File not analyzed: a Helm template, a kustomize patch, or too large, binary or not UTF-8",
+	Summary:  "Not analyzed: a template outside a chart, a kustomize patch, a file too large, binary or not UTF-8, or part of a chart",
 	Severity: analyzer.Info, Profile: analyzer.Baseline,
 	Doc: analyzer.RuleDoc{
 		Why: "Some files are not Kubernetes objects yet: Helm templates ({{ }} actions) and kustomize patches (partial objects) only become " +
-			"objects after rendering. Linting them as they are would report syntax errors and false positives, so they are skipped and " +
-			"this finding says so. Lint the rendered output instead (`helm template . | hardline lint -`, `kustomize build | hardline lint -`). " +
-			"Files larger than `limits.maxFileBytes` (10 MiB), binary files and text that is not UTF-8 are skipped the same way: they " +
-			"cannot be manifests or Dockerfiles, and reading them would only cost time and memory.",
-		Bad:  "spec:\n  replicas: {{ .Values.replicas }}",
-		Good: "# lint the output of: helm template ./chart",
+			"objects after rendering. Charts (a folder with Chart.yaml) are rendered in-process and their findings reported at the template " +
+			"or values line; a template found outside any chart, or a patch outside a kustomization hardline builds, is skipped instead of " +
+			"misreported, and this finding says so (`helm template . | hardline lint -` lints such output). Parts of a chart that are not " +
+			"rendered are reported the same way: a library chart (rendered where a chart depends on it), a missing dependency that the values " +
+			"switch off, a values schema that refers to a URL or another file (never fetched). Files larger than `limits.maxFileBytes` " +
+			"(10 MiB), binary files and text that is not UTF-8 are skipped too: they cannot be manifests or Dockerfiles, and reading them " +
+			"would only cost time and memory.",
+		Bad:  "spec:\n  replicas: {{ .Values.replicas }}   # a template outside a chart",
+		Good: "# lint the chart folder (with Chart.yaml), or the output of: helm template ./chart",
 	},
 	Check: problems(analyzer.SkippedProblem),
 }
@@ -62,6 +65,23 @@ var inputLimit = &analyzer.Rule{
 		Good: "env: &env [{name: LOG_LEVEL, value: info}]\n# reuse *env a few times",
 	},
 	Check: problems(analyzer.LimitProblem),
+}
+
+var renderFailed = &analyzer.Rule{
+	Code: "HL008", Name: "render-failed",
+	Summary:  "A Helm chart or kustomization that does not render",
+	Severity: analyzer.Error, Profile: analyzer.Baseline,
+	Doc: analyzer.RuleDoc{
+		Why: "hardline renders charts and kustomizations in-process, as `helm template` and `kustomize build` do, and lints what they " +
+			"produce. When that fails, none of the chart's or kustomization's objects are checked, and a CI job that passed would have " +
+			"checked nothing, so the failure is an error at the position the renderer names: the template line of a parse error, " +
+			"`fail` or `required`, the dependency missing from `charts/`, the values file that does not parse or meet the chart's " +
+			"schema, the resource or patch a kustomization cannot read. A missing dependency that the values switch off does not stop " +
+			"the render (an HL003 info says it was left out).",
+		Bad:  "# Chart.yaml\ndependencies:\n  - name: redis\n    version: 20.x\n    repository: https://charts.bitnami.com/bitnami\n# … and charts/ is empty",
+		Good: "# run `helm dependency build` first, so charts/ holds redis-20.x.tgz",
+	},
+	Check: problems(analyzer.RenderProblem),
 }
 
 var unusedSuppression = &analyzer.Rule{

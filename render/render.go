@@ -1,0 +1,232 @@
+// Package render decides what a run lints — plain files, and the Helm
+// charts and kustomizations that own the others — and lints them: files
+// with the engine, charts rendered by render/helm, each finding reported
+// at its source. The CLI and the tests share it.
+package render
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/render/helm"
+)
+
+// Inputs are what a run lints.
+type Inputs struct {
+	// Files are linted one by one.
+	Files []string
+	// Charts are chart folders to render: charts that are not a
+	// subchart of another (under its charts/).
+	Charts []string
+	// Only keeps, of a chart's results, the files under these paths:
+	// the user named a template or values file, not the chart.
+	Only map[string][]string
+}
+
+// Discover expands paths as analyzer.Discover does and sorts out the
+// files that belong to a chart (everything in its folder but crds/,
+// whose files Helm does not render and which are plain manifests): the
+// chart is rendered instead. A file or folder named inside a chart
+// renders the chart and keeps its results under that path.
+func Discover(paths []string, opts analyzer.DiscoverOptions) (Inputs, error) {
+	files, err := analyzer.Discover(paths, opts)
+	if err != nil {
+		return Inputs{}, err
+	}
+	var in Inputs
+	charts := &chartFinder{dirs: map[string]string{}}
+	seen := map[string]bool{}
+	for _, f := range files {
+		root := charts.owner(f)
+		if root == "" {
+			in.Files = append(in.Files, f)
+			continue
+		}
+		if !seen[root] {
+			seen[root] = true
+			in.Charts = append(in.Charts, root)
+		}
+	}
+	// A path named inside a chart limits the chart's results to it.
+	for _, p := range paths {
+		root := charts.owner(p)
+		if root == "" || !seen[root] {
+			if info, err := os.Stat(p); err == nil && info.IsDir() {
+				root = charts.owner(filepath.Join(p, "Chart.yaml"))
+			}
+		}
+		if root == "" || !seen[root] || samePath(root, p) || within(p, root) {
+			continue
+		}
+		if in.Only == nil {
+			in.Only = map[string][]string{}
+		}
+		in.Only[root] = append(in.Only[root], p)
+	}
+	return in, nil
+}
+
+// chartFinder finds the chart that owns a file, caching per folder.
+type chartFinder struct {
+	mu   sync.Mutex
+	dirs map[string]string // folder → owning chart root ("" for none)
+}
+
+// owner returns the root chart folder that owns path: the chart whose
+// folder holds it, or that chart's parent when it is a subchart (under
+// charts/ of another chart); "" when no chart does or the file is under
+// a chart's crds/.
+func (c *chartFinder) owner(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return ""
+	}
+	dir := filepath.Dir(abs)
+	chart := c.chartOf(dir)
+	if chart == "" {
+		return ""
+	}
+	if rel, _ := filepath.Rel(chart, abs); strings.HasPrefix(filepath.ToSlash(rel), "crds/") {
+		return ""
+	}
+	// Climb out of charts/ folders to the root chart.
+	for {
+		parent := filepath.Dir(chart)
+		if filepath.Base(parent) != "charts" {
+			break
+		}
+		outer := c.chartOf(filepath.Dir(parent))
+		if outer == "" || outer != filepath.Dir(parent) {
+			break
+		}
+		chart = outer
+	}
+	return relative(path, abs, chart)
+}
+
+// chartOf returns the nearest folder at or above dir holding a
+// Chart.yaml, absolute; "" when none.
+func (c *chartFinder) chartOf(dir string) string {
+	c.mu.Lock()
+	if r, ok := c.dirs[dir]; ok {
+		c.mu.Unlock()
+		return r
+	}
+	c.mu.Unlock()
+	r := ""
+	if _, err := os.Stat(filepath.Join(dir, "Chart.yaml")); err == nil {
+		r = dir
+	} else if parent := filepath.Dir(dir); parent != dir {
+		r = c.chartOf(parent)
+	}
+	c.mu.Lock()
+	c.dirs[dir] = r
+	c.mu.Unlock()
+	return r
+}
+
+// relative spells root as path was spelled: relative when path was.
+func relative(path, abs, root string) string {
+	if filepath.IsAbs(path) {
+		return root
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return root
+	}
+	if rel, err := filepath.Rel(cwd, root); err == nil {
+		return rel
+	}
+	return root
+}
+
+func samePath(a, b string) bool {
+	x, err1 := filepath.Abs(a)
+	y, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && x == y
+}
+
+// within tells whether root is inside the folder dir.
+func within(dir, root string) bool {
+	x, err1 := filepath.Abs(dir)
+	y, err2 := filepath.Abs(root)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(x, y)
+	return err == nil && !strings.HasPrefix(rel, "..")
+}
+
+// Options are the run's flags for rendering.
+type Options struct {
+	// Values and Set apply to every chart, after its configured ones.
+	Values, Set []string
+}
+
+// Stats count what a run rendered.
+type Stats struct {
+	Charts int
+}
+
+// Lint lints the inputs: files with the engine under their config, charts
+// rendered (with default values, then once per ci/*-values.yaml) and
+// their findings reported at the template or values line.
+func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options) ([]analyzer.FileResult, Stats) {
+	results := e.LintFiles(ctx, in.Files, configFor, detail)
+	var stats Stats
+	for _, root := range in.Charts {
+		if ctx.Err() != nil {
+			break
+		}
+		chartFile := filepath.Join(root, "Chart.yaml")
+		cfg, err := configFor(chartFile)
+		if err != nil {
+			results = append(results, analyzer.FileResult{Path: chartFile, Err: err})
+			continue
+		}
+		if cfg.Excluded(chartFile) {
+			continue
+		}
+		stats.Charts++
+		renders := helm.Renders(ctx, root, chartOptions(cfg, root, opts))
+		for _, r := range e.LintRendered(ctx, renders, cfg) {
+			if cfg.Excluded(r.Path) || !kept(in.Only[root], r.Path) {
+				continue
+			}
+			results = append(results, r)
+		}
+	}
+	return results, stats
+}
+
+// chartOptions are the render options of the chart in root: its helm
+// config, then the run's flags.
+func chartOptions(cfg *analyzer.Config, root string, opts Options) helm.Options {
+	h := cfg.HelmFor(root)
+	return helm.Options{
+		ReleaseName: h.ReleaseName, Namespace: h.Namespace,
+		KubeVersion: cfg.KubernetesVersion, APIVersions: h.APIVersions,
+		Values: append(slices.Clone(h.Values), opts.Values...),
+		Set:    append(slices.Clone(h.Set), opts.Set...),
+		Limits: cfg.Limits,
+	}
+}
+
+// kept tells whether path is under one of only (all paths when only is
+// empty).
+func kept(only []string, path string) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, o := range only {
+		if samePath(o, path) || within(o, path) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,157 @@
+package render_test
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/render"
+	"hardline.dev/hardline/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+var engine = analyzer.NewEngine(rules.All())
+
+func defaultConfig(string) (*analyzer.Config, error) {
+	cfg := analyzer.DefaultConfig()
+	return &cfg, nil
+}
+
+// lint lints paths as the CLI does.
+func lint(t *testing.T, paths ...string) ([]analyzer.FileResult, render.Stats) {
+	t.Helper()
+	in, err := render.Discover(paths, analyzer.DiscoverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, stats := render.Lint(context.Background(), engine, in, defaultConfig, analyzer.NoFixes, render.Options{})
+	analyzer.SortResults(results)
+	for _, r := range results {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	return results, stats
+}
+
+// want is a `# want: CODE CODE` mark: the codes expected on its line.
+var want = regexp.MustCompile(`# want: ((?:[A-Z]+[0-9]+[ ,]*)+)`)
+
+type mark struct {
+	path string
+	line int
+}
+
+// marks reads the `# want:` marks of the files under dir.
+func marks(t *testing.T, dir string) map[mark][]string {
+	t.Helper()
+	out := map[mark][]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for n := 1; sc.Scan(); n++ {
+			if m := want.FindStringSubmatch(sc.Text()); m != nil {
+				out[mark{p, n}] = strings.FieldsFunc(m[1], func(r rune) bool { return r == ' ' || r == ',' })
+			}
+		}
+		return sc.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestChartFixtures lints each chart under testdata/charts: every
+// finding must land on a line whose `# want:` mark names its rule, every
+// mark must be met, and the findings (file:line:column, rule, message,
+// source) must equal the chart's expected.txt.
+func TestChartFixtures(t *testing.T) {
+	dirs, _ := filepath.Glob(filepath.Join("..", "testdata", "charts", "*"))
+	if len(dirs) == 0 {
+		t.Fatal("no charts under testdata/charts")
+	}
+	total, onMark := 0, 0
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			results, stats := lint(t, dir)
+			if stats.Charts != 1 {
+				t.Errorf("rendered %d charts, want 1", stats.Charts)
+			}
+			wanted := marks(t, dir)
+			met := map[mark][]string{}
+			var got []string
+			for _, r := range results {
+				rel, _ := filepath.Rel(dir, r.Path)
+				for _, f := range r.Findings {
+					total++
+					m := mark{r.Path, f.Range.Start.Line}
+					if slices.Contains(wanted[m], f.Rule.Code) {
+						onMark++
+						met[m] = append(met[m], f.Rule.Code)
+					} else {
+						t.Errorf("%s:%d:%d: %s %s: not on a line marked `# want: %s`", rel, f.Range.Start.Line, f.Range.Start.Column, f.Rule.Code, f.Message, f.Rule.Code)
+					}
+					got = append(got, fmt.Sprintf("%s:%d:%d: %s %s%s", filepath.ToSlash(rel), f.Range.Start.Line, f.Range.Start.Column, f.Rule.Code, f.Message, sourceText(f.Source)))
+				}
+			}
+			for m, codes := range wanted {
+				for _, c := range codes {
+					if !slices.Contains(met[m], c) {
+						rel, _ := filepath.Rel(dir, m.path)
+						t.Errorf("%s:%d: marked `# want: %s`, no such finding there", rel, m.line, c)
+					}
+				}
+			}
+			golden(t, filepath.Join(dir, "expected.txt"), strings.Join(got, "\n")+"\n")
+		})
+	}
+	t.Logf("%d of %d findings on their marked line", onMark, total)
+}
+
+func sourceText(s *analyzer.Source) string {
+	if s == nil {
+		return ""
+	}
+	out := " [" + s.Path
+	if len(s.Renders) > 0 {
+		out += "; renders " + strings.Join(s.Renders, ", ")
+	} else if len(s.Values) > 0 {
+		out += "; values " + strings.Join(s.Values, ", ")
+	}
+	return out + "]"
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./render -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
