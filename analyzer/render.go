@@ -29,9 +29,10 @@ type Rendered struct {
 	Kind RenderKind
 	// Root is the chart's or kustomization's folder, as given.
 	Root string
-	// Name names the render among the renders of one root: "default"
-	// for the chart with its configured values, else the extra values
-	// file ("ci/ha-values.yaml").
+	// Name names the render: for a chart, "default" (its configured
+	// values) or the extra values file ("ci/ha-values.yaml"); for a
+	// kustomization, its folder (overlays of one base report a finding
+	// in the base once, naming them).
 	Name string
 	// Values are the values files of a chart render, in order.
 	Values []string
@@ -160,6 +161,11 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 	}
 	add := func(rd *Rendered, f Finding, loc Location) {
 		k := key{loc.Path, f.Rule.Code, loc.Start, loc.End, f.Object.Kind, f.Object.Name, f.Message}
+		if rd.Kind == KustomizationRender {
+			// Overlays rename what their bases define: one place in a
+			// base is one finding, naming the overlays.
+			k.name = ""
+		}
 		r := result(loc.Path)
 		if i, ok := index[k]; ok {
 			src := r.Findings[i].Source
@@ -258,7 +264,8 @@ func (rd *Rendered) source(path string) *Source {
 	case ChartRender:
 		s.Chart, s.Values = rd.Root, rd.Values
 	case KustomizationRender:
-		s.Kustomization = rd.Root
+		// The finding is in the resource or patch file itself.
+		s.Path, s.Kustomization = "", rd.Root
 	}
 	return s
 }

@@ -16,6 +16,7 @@ import (
 	"hardline.dev/hardline/internal/testenv"
 	"hardline.dev/hardline/render"
 	"hardline.dev/hardline/render/helm"
+	"hardline.dev/hardline/render/kustomize"
 )
 
 // TestCorpusCharts renders every chart of the corpus with its default
@@ -204,5 +205,79 @@ func BenchmarkCorpusCharts(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestCorpusKustomize builds every root kustomization of the corpus:
+// each builds (the examples all do with kustomize), no component is
+// built alone, and every finding lies inside the file it names.
+func TestCorpusKustomize(t *testing.T) {
+	dir := testenv.Dir(t, "corpus/kustomize")
+	in, err := render.Discover([]string{dir}, analyzer.DiscoverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Kustomizations) == 0 {
+		t.Fatalf("no kustomizations found under %s", dir)
+	}
+	for _, root := range in.Kustomizations {
+		k, err := kustomize.Read(kustomize.Find(root))
+		if err != nil {
+			t.Errorf("%s: %v", root, err)
+			continue
+		}
+		if k.Kind == "Component" {
+			t.Errorf("%s: a component was built alone", root)
+		}
+		rd, read := kustomize.Build(context.Background(), root, kustomize.Options{})
+		for _, p := range rd.Problems {
+			t.Errorf("%s: %s", root, p.Message)
+		}
+		if len(rd.Docs) == 0 || len(read) == 0 {
+			t.Errorf("%s: built nothing", root)
+		}
+		for _, res := range engine.LintRendered(context.Background(), []*analyzer.Rendered{rd}, nil) {
+			n := len(res.Lines.Bytes())
+			for _, f := range res.Findings {
+				if f.Start < 0 || f.End < f.Start || f.End > n {
+					t.Errorf("%s: %s span %d-%d outside the file (%d bytes)", res.Path, f.Rule.Code, f.Start, f.End, n)
+				}
+			}
+		}
+	}
+}
+
+// TestAgreesWithKustomizeBuild checks that every root kustomization of
+// the corpus builds in-process to exactly what `kustomize build` (v5.7.1;
+// .ci/run installs it) prints.
+func TestAgreesWithKustomizeBuild(t *testing.T) {
+	dir := testenv.Dir(t, "corpus/kustomize")
+	bin, err := exec.LookPath("kustomize")
+	if err != nil {
+		if testenv.Required() {
+			t.Fatal("kustomize is not installed (go install sigs.k8s.io/kustomize/kustomize/v5@v5.7.1)")
+		}
+		t.Skip("kustomize is not installed: go install sigs.k8s.io/kustomize/kustomize/v5@v5.7.1 to run this test")
+	}
+	in, err := render.Discover([]string{dir}, analyzer.DiscoverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, root := range in.Kustomizations {
+		var stdout, stderr bytes.Buffer
+		cmd := exec.Command(bin, "build", root)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Errorf("kustomize build %s: %v\n%s", root, err, stderr.String())
+			continue
+		}
+		rd, _ := kustomize.Build(context.Background(), root, kustomize.Options{})
+		if len(rd.Docs) != 1 {
+			t.Errorf("%s: no build: %+v", root, rd.Problems)
+			continue
+		}
+		if diff := cmp.Diff(stdout.String(), string(rd.Docs[0].Text)); diff != "" {
+			t.Errorf("%s: in-process build differs from kustomize build (-kustomize +in-process):\n%s", root, diff)
+		}
 	}
 }

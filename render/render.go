@@ -14,6 +14,7 @@ import (
 
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/render/helm"
+	"hardline.dev/hardline/render/kustomize"
 )
 
 // Inputs are what a run lints.
@@ -23,6 +24,10 @@ type Inputs struct {
 	// Charts are chart folders to render: charts that are not a
 	// subchart of another (under its charts/).
 	Charts []string
+	// Kustomizations are kustomization folders to build: those that no
+	// other kustomization found refers to, and not components. The files
+	// a build reads are its own and are not linted alone.
+	Kustomizations []string
 	// Only keeps, of a chart's results, the files under these paths:
 	// the user named a template or values file, not the chart.
 	Only map[string][]string
@@ -52,6 +57,7 @@ func Discover(paths []string, opts analyzer.DiscoverOptions) (Inputs, error) {
 			in.Charts = append(in.Charts, root)
 		}
 	}
+	in.Kustomizations = kustomizationRoots(in.Files)
 	// A path named inside a chart limits the chart's results to it.
 	for _, p := range paths {
 		root := charts.owner(p)
@@ -69,6 +75,50 @@ func Discover(paths []string, opts analyzer.DiscoverOptions) (Inputs, error) {
 		in.Only[root] = append(in.Only[root], p)
 	}
 	return in, nil
+}
+
+// kustomizationRoots finds the folders of files that hold a
+// kustomization, and keeps those no other of them refers to (as a
+// resource, base or component), leaving components out: a component is
+// never built alone.
+func kustomizationRoots(files []string) []string {
+	var dirs []string
+	seen := map[string]bool{}
+	for _, f := range files {
+		d := filepath.Dir(f)
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		if kustomize.Find(d) != "" {
+			dirs = append(dirs, d)
+		}
+	}
+	referred := map[string]bool{}
+	component := map[string]bool{}
+	for _, d := range dirs {
+		k, err := kustomize.Read(kustomize.Find(d))
+		if err != nil {
+			continue // a root: its build reports the error
+		}
+		if k.Kind == "Component" {
+			component[d] = true
+		}
+		for _, r := range k.Refs(d) {
+			if abs, err := filepath.Abs(r); err == nil {
+				referred[abs] = true
+			}
+		}
+	}
+	var roots []string
+	for _, d := range dirs {
+		abs, err := filepath.Abs(d)
+		if err != nil || referred[abs] || component[d] {
+			continue
+		}
+		roots = append(roots, d)
+	}
+	return roots
 }
 
 // chartFinder finds the chart that owns a file, caching per folder.
@@ -170,15 +220,59 @@ type Options struct {
 
 // Stats count what a run rendered.
 type Stats struct {
-	Charts int
+	Charts, Kustomizations int
 }
 
-// Lint lints the inputs: files with the engine under their config, charts
-// rendered (with default values, then once per ci/*-values.yaml) and
-// their findings reported at the template or values line.
+// Lint lints the inputs: kustomizations built (their files are theirs),
+// charts rendered (with default values, then once per ci/*-values.yaml),
+// the other files with the engine under their config; findings on what
+// was built or rendered are reported at their source line.
 func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options) ([]analyzer.FileResult, Stats) {
-	results := e.LintFiles(ctx, in.Files, configFor, detail)
+	var results []analyzer.FileResult
 	var stats Stats
+	owned := map[string]bool{}
+	// Built together, so that a finding in a base that several overlays
+	// share is reported once.
+	var builds []*analyzer.Rendered
+	var buildCfg *analyzer.Config
+	for _, root := range in.Kustomizations {
+		if ctx.Err() != nil {
+			break
+		}
+		file := kustomize.Find(root)
+		cfg, err := configFor(file)
+		if err != nil {
+			results = append(results, analyzer.FileResult{Path: file, Err: err})
+			continue
+		}
+		if cfg.Excluded(file) {
+			continue
+		}
+		if buildCfg != nil && cfg.Path != buildCfg.Path {
+			results = append(results, lintBuilds(ctx, e, builds, buildCfg)...)
+			builds = nil
+		}
+		buildCfg = cfg
+		stats.Kustomizations++
+		rd, read := kustomize.Build(ctx, root, kustomize.Options{Limits: cfg.Limits})
+		for _, p := range read {
+			if abs, err := filepath.Abs(p); err == nil {
+				owned[abs] = true
+			}
+		}
+		builds = append(builds, rd)
+	}
+	if len(builds) > 0 {
+		results = append(results, lintBuilds(ctx, e, builds, buildCfg)...)
+	}
+	var files []string
+	for _, f := range in.Files {
+		if abs, err := filepath.Abs(f); err == nil && owned[abs] {
+			continue
+		}
+		files = append(files, f)
+	}
+	results = append(results, e.LintFiles(ctx, files, configFor, detail)...)
 	for _, root := range in.Charts {
 		if ctx.Err() != nil {
 			break
@@ -202,6 +296,17 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 		}
 	}
 	return results, stats
+}
+
+// lintBuilds lints kustomization builds that share a config.
+func lintBuilds(ctx context.Context, e *analyzer.Engine, builds []*analyzer.Rendered, cfg *analyzer.Config) []analyzer.FileResult {
+	var out []analyzer.FileResult
+	for _, r := range e.LintRendered(ctx, builds, cfg) {
+		if !cfg.Excluded(r.Path) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // chartOptions are the render options of the chart in root: its helm

@@ -79,21 +79,23 @@ func marks(t *testing.T, dir string) map[mark][]string {
 	return out
 }
 
-// TestChartFixtures lints each chart under testdata/charts: every
-// finding must land on a line whose `# want:` mark names its rule, every
-// mark must be met, and the findings (file:line:column, rule, message,
-// source) must equal the chart's expected.txt.
-func TestChartFixtures(t *testing.T) {
-	dirs, _ := filepath.Glob(filepath.Join("..", "testdata", "charts", "*"))
-	if len(dirs) == 0 {
-		t.Fatal("no charts under testdata/charts")
+// TestRenderFixtures lints each chart under testdata/charts and each
+// kustomization tree under testdata/kustomize: every finding must land
+// on a line whose `# want:` mark names its rule, every mark must be met,
+// and the findings (file:line:column, rule, message, source) must equal
+// the fixture's expected.txt.
+func TestRenderFixtures(t *testing.T) {
+	charts, _ := filepath.Glob(filepath.Join("..", "testdata", "charts", "*"))
+	trees, _ := filepath.Glob(filepath.Join("..", "testdata", "kustomize", "*"))
+	if len(charts) == 0 || len(trees) == 0 {
+		t.Fatal("no charts under testdata/charts or kustomizations under testdata/kustomize")
 	}
 	total, onMark := 0, 0
-	for _, dir := range dirs {
+	for _, dir := range append(charts, trees...) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			results, stats := lint(t, dir)
-			if stats.Charts != 1 {
-				t.Errorf("rendered %d charts, want 1", stats.Charts)
+			if stats.Charts+stats.Kustomizations == 0 {
+				t.Error("nothing rendered")
 			}
 			wanted := marks(t, dir)
 			met := map[mark][]string{}
@@ -129,6 +131,12 @@ func TestChartFixtures(t *testing.T) {
 func sourceText(s *analyzer.Source) string {
 	if s == nil {
 		return ""
+	}
+	if s.Kustomization != "" {
+		if len(s.Renders) > 0 {
+			return " [" + strings.Join(s.Renders, ", ") + "]"
+		}
+		return " [" + s.Kustomization + "]"
 	}
 	out := " [" + s.Path
 	if len(s.Renders) > 0 {

@@ -72,11 +72,10 @@ func sourceNote(s *analyzer.Source) string {
 		}
 		return note + ")"
 	case s.Kustomization != "":
-		note := " (kustomization " + s.Kustomization
-		if s.Path != "" {
-			note += ": " + s.Path
+		if len(s.Renders) > 1 {
+			return " (kustomizations " + strings.Join(s.Renders, ", ") + ")"
 		}
-		return note + ")"
+		return " (kustomization " + s.Kustomization + ")"
 	}
 	return " (source: " + s.Path + ")"
 }

@@ -114,6 +114,7 @@ func Lint(env Env, args []string) int {
 	for _, c := range in.Charts {
 		linted = append(linted, filepath.Join(c, "Chart.yaml"))
 	}
+	linted = append(linted, in.Kustomizations...)
 	results = append(results, policyProblems(linted, s.configFor)...)
 	if interrupted(env) {
 		return ExitUsage
@@ -182,14 +183,14 @@ func Lint(env Env, args []string) int {
 	// The closing summary: below the frames on a terminal; on stderr when
 	// stdout is for grep, problem matchers or a machine.
 	switch {
-	case checked == 0 && rendered.Charts == 0 && status == ExitOK:
+	case checked == 0 && rendered.Charts+rendered.Kustomizations == 0 && status == ExitOK:
 		// Say it, so that a job that lints nothing is not mistaken for a
 		// clean one.
 		fmt.Fprintf(stderr, "hardline: no Kubernetes manifests or Dockerfiles under %s\n", strings.Join(paths, ", "))
 	case *format == "full":
-		fmt.Fprintln(stdout, report.Summary(results, report.Rendered{Charts: rendered.Charts}, style))
+		fmt.Fprintln(stdout, report.Summary(results, report.Rendered{Charts: rendered.Charts, Kustomizations: rendered.Kustomizations}, style))
 	default:
-		fmt.Fprintln(stderr, "hardline: "+report.Summary(results, report.Rendered{Charts: rendered.Charts}, report.Style{}))
+		fmt.Fprintln(stderr, "hardline: "+report.Summary(results, report.Rendered{Charts: rendered.Charts, Kustomizations: rendered.Kustomizations}, report.Style{}))
 	}
 	if status != ExitOK {
 		return status
