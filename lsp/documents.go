@@ -80,6 +80,9 @@ type analysis struct {
 	// configErr is what is wrong with an open .hardline.yaml, at lines.
 	configErr error
 	lines     *analyzer.Lines
+	// grouped: the document belongs to a chart or kustomization, whose
+	// render publishes its diagnostics (renders.go).
+	grouped bool
 }
 
 // language tells what a buffer is analyzed as. YAML counts as Kubernetes
@@ -333,9 +336,11 @@ func (s *Server) configChanged() {
 }
 
 func (s *Server) reanalyzeAll() {
+	s.charts.Reset()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.configGen++
+	s.kustomizeScans = map[string][]string{}
 	// Settings may re-grade HL005: publish the policy problems again.
 	s.policyVersions = map[string]string{}
 	for _, d := range s.docs {
@@ -379,6 +384,11 @@ func (s *Server) analyzeAndPublish(d *document, version int32) {
 	}
 	d.publish.Lock()
 	defer d.publish.Unlock()
+	if a.grouped {
+		// Its chart's or kustomization's render publishes (and clears).
+		d.shown = false
+		return
+	}
 	s.mu.Lock()
 	live := s.docs[d.uri] == d && d.version == version
 	s.mu.Unlock()
@@ -503,6 +513,14 @@ func (s *Server) current(ctx context.Context, d *document, version int32) *analy
 func (s *Server) analyze(ctx context.Context, d *document, version int32, text []byte) *analysis {
 	if isConfigFile(d.name) {
 		return s.analyzeConfig(d, version, text)
+	}
+	if d.path != "" {
+		if gs := s.groupsOf(ctx, d.path); len(gs) > 0 {
+			for _, g := range gs {
+				s.scheduleGroup(g, 0)
+			}
+			return &analysis{version: version, lang: analyzer.Unknown, grouped: true}
+		}
 	}
 	a := &analysis{version: version, lang: language(d.name, d.languageID, text)}
 	if a.lang == analyzer.Unknown {

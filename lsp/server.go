@@ -28,6 +28,7 @@ import (
 	protocol "github.com/tliron/glsp/protocol_3_17"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/render"
 )
 
 // Options configure a server.
@@ -77,6 +78,12 @@ type Server struct {
 	// policyVersions the version published, by set of policies.
 	policyDiags    map[string]map[string]bool
 	policyVersions map[string]string
+	// groups are the charts and kustomizations with files open, by
+	// root folder; kustomizeScans the root kustomizations found in a
+	// folder; charts finds the chart a file belongs to.
+	groups         map[string]*group
+	kustomizeScans map[string][]string
+	charts         *render.ChartFinder
 }
 
 // clientCaps are the client capabilities the server acts on.
@@ -101,6 +108,9 @@ func New(opts Options) *Server {
 		configDiags:    map[string]bool{},
 		policyDiags:    map[string]map[string]bool{},
 		policyVersions: map[string]string{},
+		groups:         map[string]*group{},
+		kustomizeScans: map[string][]string{},
+		charts:         render.NewChartFinder(),
 	}
 	s.handler = protocol.Handler{
 		Initialize: s.initialize,

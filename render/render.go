@@ -44,7 +44,7 @@ func Discover(paths []string, opts analyzer.DiscoverOptions) (Inputs, error) {
 		return Inputs{}, err
 	}
 	var in Inputs
-	charts := &chartFinder{dirs: map[string]string{}}
+	charts := NewChartFinder()
 	seen := map[string]bool{}
 	for _, f := range files {
 		root := charts.owner(f)
@@ -121,17 +121,38 @@ func kustomizationRoots(files []string) []string {
 	return roots
 }
 
-// chartFinder finds the chart that owns a file, caching per folder.
-type chartFinder struct {
+// ChartFinder finds the chart that owns a file, caching per folder (the
+// language server keeps one; a run makes one).
+type ChartFinder struct {
 	mu   sync.Mutex
 	dirs map[string]string // folder → owning chart root ("" for none)
+}
+
+// NewChartFinder returns an empty finder.
+func NewChartFinder() *ChartFinder { return &ChartFinder{dirs: map[string]string{}} }
+
+// Root returns the absolute folder of the root chart that owns path (see
+// Discover), or "".
+func (c *ChartFinder) Root(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return ""
+	}
+	return c.owner(abs)
+}
+
+// Reset forgets what was found: charts were added or removed.
+func (c *ChartFinder) Reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dirs = map[string]string{}
 }
 
 // owner returns the root chart folder that owns path: the chart whose
 // folder holds it, or that chart's parent when it is a subchart (under
 // charts/ of another chart); "" when no chart does or the file is under
 // a chart's crds/.
-func (c *chartFinder) owner(path string) string {
+func (c *ChartFinder) owner(path string) string {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return ""
@@ -161,7 +182,7 @@ func (c *chartFinder) owner(path string) string {
 
 // chartOf returns the nearest folder at or above dir holding a
 // Chart.yaml, absolute; "" when none.
-func (c *chartFinder) chartOf(dir string) string {
+func (c *ChartFinder) chartOf(dir string) string {
 	c.mu.Lock()
 	if r, ok := c.dirs[dir]; ok {
 		c.mu.Unlock()
@@ -287,7 +308,7 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 			continue
 		}
 		stats.Charts++
-		renders := helm.Renders(ctx, root, chartOptions(cfg, root, opts))
+		renders := helm.Renders(ctx, root, ChartOptions(cfg, root, opts))
 		for _, r := range e.LintRendered(ctx, renders, cfg) {
 			if cfg.Excluded(r.Path) || !kept(in.Only[root], r.Path) {
 				continue
@@ -309,9 +330,9 @@ func lintBuilds(ctx context.Context, e *analyzer.Engine, builds []*analyzer.Rend
 	return out
 }
 
-// chartOptions are the render options of the chart in root: its helm
+// ChartOptions are the render options of the chart in root: its helm
 // config, then the run's flags.
-func chartOptions(cfg *analyzer.Config, root string, opts Options) helm.Options {
+func ChartOptions(cfg *analyzer.Config, root string, opts Options) helm.Options {
 	h := cfg.HelmFor(root)
 	return helm.Options{
 		ReleaseName: h.ReleaseName, Namespace: h.Namespace,
