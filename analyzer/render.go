@@ -5,10 +5,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+
+	"hardline.dev/hardline/fixes"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -42,6 +45,11 @@ type Rendered struct {
 	// Sources holds the text of every file a location may point into:
 	// the renderer read them (an editor's unsaved buffers included).
 	Sources map[string][]byte
+	// Rerender renders the same root again with some files' text
+	// replaced (by path, as Sources spells it): fixes carried back to
+	// the sources are verified on the new render. Nil when the renderer
+	// cannot.
+	Rerender func(ctx context.Context, files map[string][]byte) *Rendered
 }
 
 // RenderedDoc is one rendered stream of manifests (a chart template's
@@ -61,6 +69,15 @@ type SourceMap interface {
 	// make up one rendered value (an image's repository and tag), the
 	// one the message quotes is the one it is about.
 	Locate(start, end int, message string) (Location, bool)
+}
+
+// SourceFixer is a SourceMap that can carry a fix's edits on the
+// rendered text back to the source: edits of one file (a template's own
+// text, the values file the rendered value came from, the patch that set
+// a field) that make the same change there. false when it cannot; the
+// fix is then one to make by hand.
+type SourceFixer interface {
+	Retarget(edits []fixes.TextEdit) (path string, out []fixes.TextEdit, ok bool)
 }
 
 // Location is a byte span of a source file.
@@ -132,8 +149,11 @@ func ParseData(path string, text []byte, limits *Limits) (*Document, *yaml.Node)
 // LintRendered lints renders and reports each finding at its source: the
 // template, values file, patch or resource line that produced it. A
 // finding several renders put at one place is reported once, naming the
-// renders. Results are per source file, in path order.
-func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Config) []FileResult {
+// renders. Results are per source file, in path order. detail says what
+// findings carry of their fixes: fixes carried back to the sources
+// (SourceFixer), verified by rendering again with them applied; a fix
+// that cannot be carried back is one to make by hand.
+func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Config, detail FixDetail) []FileResult {
 	if cfg == nil {
 		def := DefaultConfig()
 		cfg = &def
@@ -159,7 +179,7 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 		}
 		return r
 	}
-	add := func(rd *Rendered, f Finding, loc Location) {
+	add := func(rd *Rendered, f Finding, loc Location) bool {
 		k := key{loc.Path, f.Rule.Code, loc.Start, loc.End, f.Object.Kind, f.Object.Name, f.Message}
 		if rd.Kind == KustomizationRender {
 			// Overlays rename what their bases define: one place in a
@@ -172,15 +192,15 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 			if src != nil && !slices.Contains(src.Renders, rd.Name) {
 				src.Renders = append(src.Renders, rd.Name)
 			}
-			return
+			return false
 		}
 		index[k] = len(r.Findings)
 		n := len(r.Lines.Bytes())
 		f.Start = clamp(loc.Start, n)
 		f.End = max(f.Start, clamp(loc.End, n))
 		f.Range = r.Lines.Range(f.Start, f.End)
-		f.Fix, f.Fixes, f.Hint = nil, nil, nil
 		r.Findings = append(r.Findings, f)
+		return true
 	}
 	of := map[string]int{}
 	for _, rd := range renders {
@@ -190,31 +210,50 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 		for p, text := range rd.Sources {
 			sources[p] = text
 		}
-		for _, doc := range rd.Docs {
+		// Every document first: verifying a fix compares the whole
+		// render before and after.
+		found := make([][]Finding, len(rd.Docs))
+		var before []renderedID
+		for i, doc := range rd.Docs {
 			if ctx.Err() != nil {
 				return nil
 			}
 			d := Parse(doc.Path, doc.Text, ParseOptions{Language: Kubernetes, Limits: &cfg.Limits})
-			for _, f := range e.Run(ctx, d, cfg) {
+			found[i] = e.Run(ctx, d, cfg)
+			before = append(before, renderedIDs(found[i])...)
+		}
+		for i, doc := range rd.Docs {
+			for _, f := range found[i] {
 				loc, ok := doc.Map.Locate(f.Start, f.End, f.Message)
 				if !ok {
 					loc = Location{Path: doc.Path}
+				}
+				var fs []fixes.Fix
+				if f.Fix != nil {
+					fs = f.Fix()
 				}
 				// A missing field is reported at its container or
 				// object; where its fix would write it is the better
 				// place when that is a values file (the values.yaml
 				// `securityContext: {}` that a template renders).
-				if !loc.Values && f.Fix != nil {
-					if fs := f.Fix(); len(fs) > 0 && len(fs[0].Edits) > 0 {
-						at := fs[0].Edits[0].Start
-						if l, ok := doc.Map.Locate(at, at, f.Message); ok && l.Values {
-							loc = l
-						}
+				if !loc.Values && len(fs) > 0 && len(fs[0].Edits) > 0 {
+					at := fs[0].Edits[0].Start
+					if l, ok := doc.Map.Locate(at, at, f.Message); ok && l.Values {
+						loc = l
 					}
 				}
 				f.Source = rd.source(doc.Path)
 				f.Source.Of = of[rd.Root]
-				add(rd, f, loc)
+				f.Fix, f.Fixes, f.Hint = nil, nil, nil
+				if detail != NoFixes {
+					f.Fixes = carryBack(doc.Map, fs, loc.Path)
+				}
+				if !add(rd, f, loc) || detail != VerifiedFixes {
+					continue
+				}
+				r := files[loc.Path]
+				last := &r.Findings[len(r.Findings)-1]
+				last.Fixes = e.verifyRendered(ctx, rd, cfg, last, loc.Path, before)
 			}
 		}
 		for _, p := range rd.Problems {
@@ -237,9 +276,16 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 			}
 			return a.Rule.Code < b.Rule.Code
 		})
-		for _, f := range r.Findings {
+		for i := range r.Findings {
+			f := &r.Findings[i]
 			if s := f.Source; s != nil && len(s.Renders) == 1 {
 				s.Renders = nil // one render: Values says which
+			}
+			if len(f.Fixes) > 0 {
+				f.Hint = hintOf(f.Fixes[0])
+			}
+			if detail == FixHints {
+				f.Fixes = nil // unverified: only the hint says what one would do
 			}
 		}
 		for i, fp := range Fingerprints(FingerprintPath(r.Path, cfg.FingerprintRoot), r.Lines, r.Findings) {
@@ -248,6 +294,85 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 		out = append(out, *r)
 	}
 	SortResults(out)
+	return out
+}
+
+// carryBack turns a rendered finding's fixes into fixes of the file it is
+// reported in: edits carried back by the source map, else a fix by hand
+// (no edits) that says what to change.
+func carryBack(m SourceMap, fs []fixes.Fix, path string) []fixes.Fix {
+	fixer, _ := m.(SourceFixer)
+	var out []fixes.Fix
+	for _, fx := range fs {
+		if len(fx.Edits) == 0 {
+			out = append(out, fx) // says why there is no fix
+			continue
+		}
+		if fixer != nil {
+			if p, edits, ok := fixer.Retarget(fx.Edits); ok && p == path {
+				out = append(out, fixes.Fix{Title: fx.Title, Safety: fx.Safety, Edits: edits})
+				continue
+			}
+		}
+		out = append(out, fixes.Fix{Title: fx.Title + " — by hand: the rendered text there is not written as is in the chart's or kustomization's files", Safety: fixes.Manual})
+	}
+	return out
+}
+
+// renderedID is a finding as a new render recognises it: lines move.
+type renderedID struct {
+	code, kind, name, container, message string
+}
+
+func renderedIDs(fs []Finding) []renderedID {
+	out := make([]renderedID, len(fs))
+	for i, f := range fs {
+		out[i] = renderedID{f.Rule.Code, f.Object.Kind, f.Object.Name, f.Container, f.Message}
+	}
+	return out
+}
+
+// verifyRendered keeps the fixes of f (in the file at path) that, applied
+// and rendered again, remove f and bring no finding or render problem the
+// render did not have. Fixes by hand stay: they only say what to do.
+func (e *Engine) verifyRendered(ctx context.Context, rd *Rendered, cfg *Config, f *Finding, path string, before []renderedID) []fixes.Fix {
+	var out []fixes.Fix
+	self := renderedIDs([]Finding{*f})[0]
+	for _, fx := range f.Fixes {
+		if len(fx.Edits) == 0 {
+			out = append(out, fx)
+			continue
+		}
+		text, ok := rd.Sources[path]
+		if !ok || rd.Rerender == nil {
+			continue
+		}
+		fixed, err := fixes.Apply(text, fx.Edits)
+		if err != nil {
+			continue
+		}
+		again := rd.Rerender(ctx, map[string][]byte{path: fixed})
+		if again == nil || len(again.Problems) > len(rd.Problems) || len(again.Docs) == 0 {
+			continue
+		}
+		left := map[renderedID]int{}
+		for _, id := range before {
+			left[id]++
+		}
+		good := true
+		for _, doc := range again.Docs {
+			d := Parse(doc.Path, doc.Text, ParseOptions{Language: Kubernetes, Limits: &cfg.Limits})
+			for _, id := range renderedIDs(e.Run(ctx, d, cfg)) {
+				if id == self || left[id] == 0 {
+					good = false
+				}
+				left[id]--
+			}
+		}
+		if good {
+			out = append(out, fx)
+		}
+	}
 	return out
 }
 
@@ -268,4 +393,118 @@ func (rd *Rendered) source(path string) *Source {
 		s.Path, s.Kustomization = "", rd.Root
 	}
 	return s
+}
+
+// FixRendered applies to a render's sources, in rounds until nothing
+// changes, the first verified fix of every finding that accept allows,
+// and returns the files it changed with what remains in them. A round's
+// fixes, each verified alone, are verified together by rendering again;
+// when together they bring a finding none had, the round takes its first
+// fix alone.
+func (e *Engine) FixRendered(ctx context.Context, rd *Rendered, cfg *Config, accept func(*Finding, fixes.Fix) bool) []FileFix {
+	texts := map[string][]byte{} // the changed files, as fixed so far
+	applied := map[string][]AppliedFix{}
+	cur := rd
+	for round := 0; round < maxRounds && ctx.Err() == nil; round++ {
+		results := e.LintRendered(ctx, []*Rendered{cur}, cfg, VerifiedFixes)
+		before := map[renderedID]int{}
+		total := 0
+		for _, r := range results {
+			for _, id := range renderedIDs(r.Findings) {
+				before[id]++
+				total++
+			}
+		}
+		chosen := map[string][]fixes.TextEdit{}
+		var firstPath string
+		var firstEdits []fixes.TextEdit
+		var batch []AppliedFix
+		var batchPaths []string
+		for _, r := range results {
+			for i := range r.Findings {
+				f := &r.Findings[i]
+				if len(f.Fixes) == 0 || len(f.Fixes[0].Edits) == 0 || !accept(f, f.Fixes[0]) || fixes.Overlap(chosen[r.Path], f.Fixes[0].Edits) {
+					continue
+				}
+				if firstEdits == nil {
+					firstPath, firstEdits = r.Path, f.Fixes[0].Edits
+				}
+				chosen[r.Path] = append(chosen[r.Path], f.Fixes[0].Edits...)
+				batch = append(batch, AppliedFix{Rule: f.Rule, Title: f.Fixes[0].Title, Safety: f.Fixes[0].Safety, Message: f.Message})
+				batchPaths = append(batchPaths, r.Path)
+			}
+		}
+		if len(batch) == 0 || rd.Rerender == nil {
+			break
+		}
+		try := func(edits map[string][]fixes.TextEdit) (map[string][]byte, *Rendered, bool) {
+			next := maps.Clone(texts)
+			for p, es := range edits {
+				base, ok := next[p]
+				if !ok {
+					base = rd.Sources[p]
+				}
+				fixed, err := fixes.Apply(base, es)
+				if err != nil {
+					return nil, nil, false
+				}
+				next[p] = fixed
+			}
+			again := rd.Rerender(ctx, next)
+			if again == nil || len(again.Problems) > len(rd.Problems) {
+				return nil, nil, false
+			}
+			left, n := maps.Clone(before), 0
+			for _, r := range e.LintRendered(ctx, []*Rendered{again}, cfg, NoFixes) {
+				for _, id := range renderedIDs(r.Findings) {
+					if left[id] == 0 {
+						return nil, nil, false
+					}
+					left[id]--
+					n++
+				}
+			}
+			return next, again, n < total
+		}
+		next, again, ok := try(chosen)
+		if !ok {
+			next, again, ok = try(map[string][]fixes.TextEdit{firstPath: firstEdits})
+			batch, batchPaths = batch[:1], batchPaths[:1]
+		}
+		if !ok {
+			break
+		}
+		texts, cur = next, again
+		for i, a := range batch {
+			applied[batchPaths[i]] = append(applied[batchPaths[i]], a)
+		}
+	}
+	// Every file with findings left is in the result, changed or not:
+	// they decide the exit code.
+	remaining := map[string]FileResult{}
+	for _, r := range e.LintRendered(ctx, []*Rendered{cur}, cfg, NoFixes) {
+		remaining[r.Path] = r
+	}
+	paths := slices.Collect(maps.Keys(texts))
+	for p := range remaining {
+		if _, ok := texts[p]; !ok {
+			paths = append(paths, p)
+		}
+	}
+	slices.Sort(paths)
+	var out []FileFix
+	for _, p := range paths {
+		r := remaining[p]
+		old := rd.Sources[p]
+		fixed, ok := texts[p]
+		if !ok {
+			fixed = old
+		}
+		lines := r.Lines
+		if lines == nil {
+			lines = NewLines(fixed)
+		}
+		out = append(out, FileFix{Path: p, Old: old, New: fixed, Applied: applied[p], Lines: lines, Findings: r.Findings})
+	}
+	return out
 }

@@ -58,7 +58,7 @@ func TestCLIAndEditorAgree(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			results = append(results, engine.LintRendered(ctx, []*analyzer.Rendered{helm.Render(ctx, c, render.ChartOptions(cfg, c, render.Options{}))}, cfg)...)
+			results = append(results, engine.LintRendered(ctx, []*analyzer.Rendered{helm.Render(ctx, c, render.ChartOptions(cfg, c, render.Options{}))}, cfg, analyzer.NoFixes)...)
 		}
 		// Files the walk leaves out (.gitignore, node_modules) are linted
 		// as when named on the command line.

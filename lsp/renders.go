@@ -205,7 +205,7 @@ func (s *Server) renderResults(ctx context.Context, g *group) ([]analyzer.FileRe
 		s.mu.Unlock()
 	}
 	var out []analyzer.FileResult
-	for _, r := range s.engine.LintRendered(ctx, []*analyzer.Rendered{rd}, cfg) {
+	for _, r := range s.engine.LintRendered(ctx, []*analyzer.Rendered{rd}, cfg, analyzer.NoFixes) {
 		if !cfg.Excluded(r.Path) {
 			out = append(out, r)
 		}

@@ -41,7 +41,7 @@ func TestCorpusCharts(t *testing.T) {
 					t.Errorf("render %s: no manifests and no finding saying why", r.Name)
 				}
 			}
-			for _, res := range engine.LintRendered(context.Background(), renders, nil) {
+			for _, res := range engine.LintRendered(context.Background(), renders, nil, analyzer.NoFixes) {
 				n := len(res.Lines.Bytes())
 				for _, f := range res.Findings {
 					if f.Start < 0 || f.End < f.Start || f.End > n {
@@ -147,7 +147,7 @@ func TestAgreesWithHelmTemplate(t *testing.T) {
 
 			renders := helm.Renders(context.Background(), root, helm.Options{})
 			var got []string
-			for _, r := range engine.LintRendered(context.Background(), renders[:1], &cfg) {
+			for _, r := range engine.LintRendered(context.Background(), renders[:1], &cfg, analyzer.NoFixes) {
 				got = append(got, keys(r.Findings)...)
 			}
 			sort.Strings(got)
@@ -195,7 +195,7 @@ func BenchmarkCorpusCharts(b *testing.B) {
 		b.Run(filepath.Base(root)+"/render+lint", func(b *testing.B) {
 			for b.Loop() {
 				r := helm.Render(ctx, root, helm.Options{})
-				engine.LintRendered(ctx, []*analyzer.Rendered{r}, &cfg)
+				engine.LintRendered(ctx, []*analyzer.Rendered{r}, &cfg, analyzer.NoFixes)
 			}
 		})
 		b.Run(filepath.Base(root)+"/lint-only", func(b *testing.B) {
@@ -236,7 +236,7 @@ func TestCorpusKustomize(t *testing.T) {
 		if len(rd.Docs) == 0 || len(read) == 0 {
 			t.Errorf("%s: built nothing", root)
 		}
-		for _, res := range engine.LintRendered(context.Background(), []*analyzer.Rendered{rd}, nil) {
+		for _, res := range engine.LintRendered(context.Background(), []*analyzer.Rendered{rd}, nil, analyzer.NoFixes) {
 			n := len(res.Lines.Bytes())
 			for _, f := range res.Findings {
 				if f.Start < 0 || f.End < f.Start || f.End > n {

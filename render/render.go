@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/fixes"
 	"hardline.dev/hardline/render/helm"
 	"hardline.dev/hardline/render/kustomize"
 )
@@ -270,7 +271,7 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 			continue
 		}
 		if buildCfg != nil && cfg.Path != buildCfg.Path {
-			results = append(results, lintBuilds(ctx, e, builds, buildCfg)...)
+			results = append(results, lintBuilds(ctx, e, builds, buildCfg, detail)...)
 			builds = nil
 		}
 		buildCfg = cfg
@@ -284,7 +285,7 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 		builds = append(builds, rd)
 	}
 	if len(builds) > 0 {
-		results = append(results, lintBuilds(ctx, e, builds, buildCfg)...)
+		results = append(results, lintBuilds(ctx, e, builds, buildCfg, detail)...)
 	}
 	var files []string
 	for _, f := range in.Files {
@@ -309,7 +310,7 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 		}
 		stats.Charts++
 		renders := helm.Renders(ctx, root, ChartOptions(cfg, root, opts))
-		for _, r := range e.LintRendered(ctx, renders, cfg) {
+		for _, r := range e.LintRendered(ctx, renders, cfg, detail) {
 			if cfg.Excluded(r.Path) || !kept(in.Only[root], r.Path) {
 				continue
 			}
@@ -320,9 +321,9 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 }
 
 // lintBuilds lints kustomization builds that share a config.
-func lintBuilds(ctx context.Context, e *analyzer.Engine, builds []*analyzer.Rendered, cfg *analyzer.Config) []analyzer.FileResult {
+func lintBuilds(ctx context.Context, e *analyzer.Engine, builds []*analyzer.Rendered, cfg *analyzer.Config, detail analyzer.FixDetail) []analyzer.FileResult {
 	var out []analyzer.FileResult
-	for _, r := range e.LintRendered(ctx, builds, cfg) {
+	for _, r := range e.LintRendered(ctx, builds, cfg, detail) {
 		if !cfg.Excluded(r.Path) {
 			out = append(out, r)
 		}
@@ -355,4 +356,61 @@ func kept(only []string, path string) bool {
 		}
 	}
 	return false
+}
+
+// Fix computes the fixes accept allows, without writing anything: for
+// the charts and kustomizations of the inputs, carried back to their
+// files and verified by rendering again (charts with their default and
+// configured values, as the editor renders them); for the other files,
+// the engine's (Engine.FixFiles).
+func Fix(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(string) (*analyzer.Config, error), accept func(*analyzer.Finding, fixes.Fix) bool, opts Options) []analyzer.FileFix {
+	var out []analyzer.FileFix
+	owned := map[string]bool{}
+	for _, root := range in.Kustomizations {
+		file := kustomize.Find(root)
+		cfg, err := configFor(file)
+		if err != nil {
+			out = append(out, analyzer.FileFix{Path: file, Err: err})
+			continue
+		}
+		if cfg.Excluded(file) {
+			continue
+		}
+		rd, read := kustomize.Build(ctx, root, kustomize.Options{Limits: cfg.Limits})
+		for _, p := range read {
+			if abs, err := filepath.Abs(p); err == nil {
+				owned[abs] = true
+			}
+		}
+		for _, f := range e.FixRendered(ctx, rd, cfg, accept) {
+			if !cfg.Excluded(f.Path) {
+				out = append(out, f)
+			}
+		}
+	}
+	for _, root := range in.Charts {
+		chartFile := filepath.Join(root, "Chart.yaml")
+		cfg, err := configFor(chartFile)
+		if err != nil {
+			out = append(out, analyzer.FileFix{Path: chartFile, Err: err})
+			continue
+		}
+		if cfg.Excluded(chartFile) {
+			continue
+		}
+		rd := helm.Render(ctx, root, ChartOptions(cfg, root, opts))
+		for _, f := range e.FixRendered(ctx, rd, cfg, accept) {
+			if !cfg.Excluded(f.Path) && kept(in.Only[root], f.Path) {
+				out = append(out, f)
+			}
+		}
+	}
+	var files []string
+	for _, f := range in.Files {
+		if abs, err := filepath.Abs(f); err == nil && owned[abs] {
+			continue
+		}
+		files = append(files, f)
+	}
+	return append(out, e.FixFiles(ctx, files, configFor, accept)...)
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/fixes"
+	"hardline.dev/hardline/internal/testenv"
 	"hardline.dev/hardline/render"
 	"hardline.dev/hardline/rules"
 )
@@ -59,6 +61,11 @@ func marks(t *testing.T, dir string) map[mark][]string {
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
+		}
+		switch filepath.Ext(p) {
+		case ".yaml", ".yml", ".tpl", ".json":
+		default:
+			return nil // goldens quote the marks
 		}
 		f, err := os.Open(p)
 		if err != nil {
@@ -162,4 +169,73 @@ func golden(t *testing.T, path, got string) {
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
 	}
+}
+
+// TestRenderFixes fixes each render fixture (safe and unsafe fixes) in a
+// copy: the fixes, carried back to the values files, templates and
+// patches, are the fixture's expected.fix.diff; the fixed files still
+// parse and render without a new problem; every applied fix removed its
+// finding and brought none; applying the fixes again changes nothing.
+func TestRenderFixes(t *testing.T) {
+	charts, _ := filepath.Glob(filepath.Join("..", "testdata", "charts", "*"))
+	trees, _ := filepath.Glob(filepath.Join("..", "testdata", "kustomize", "*"))
+	// What `hardline fix --unsafe` applies: never a fix by hand.
+	all := func(_ *analyzer.Finding, fx fixes.Fix) bool { return fx.Safety != fixes.Manual }
+	for _, dir := range append(charts, trees...) {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			work := testenv.CopyTree(t, dir)
+			before, _ := lint(t, work)
+			fix := func() []analyzer.FileFix {
+				in, err := render.Discover([]string{work}, analyzer.DiscoverOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return render.Fix(context.Background(), engine, in, defaultConfig, all, render.Options{})
+			}
+			var diff strings.Builder
+			applied := 0
+			for _, f := range fix() {
+				if f.Err != nil {
+					t.Fatal(f.Err)
+				}
+				if len(f.Applied) == 0 {
+					continue
+				}
+				applied += len(f.Applied)
+				rel, _ := filepath.Rel(work, f.Path)
+				diff.WriteString(fixes.Unified("a/"+filepath.ToSlash(rel), "b/"+filepath.ToSlash(rel), f.Old, f.New))
+				if d, _ := analyzer.ParseData(f.Path, f.New, nil); strings.HasSuffix(f.Path, "values.yaml") && len(d.Problems) > 0 {
+					t.Errorf("%s no longer parses: %s", rel, d.Problems[0].Message)
+				}
+				if err := os.WriteFile(f.Path, f.New, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			golden(t, filepath.Join(dir, "expected.fix.diff"), diff.String())
+			after, _ := lint(t, work)
+			if got, want := count(after), count(before)-applied; got > want {
+				t.Errorf("%d findings after %d fixes of %d: a fix left its finding or brought one", got, applied, count(before))
+			}
+			for _, r := range after {
+				for _, f := range r.Findings {
+					if f.Rule.Code == "HL008" || f.Rule.Code == "HL001" {
+						t.Errorf("%s: the fixed sources do not render: %s", r.Path, f.Message)
+					}
+				}
+			}
+			for _, f := range fix() {
+				if len(f.Applied) > 0 {
+					t.Errorf("%s: fixing again changed it: %v", f.Path, f.Applied)
+				}
+			}
+		})
+	}
+}
+
+func count(results []analyzer.FileResult) int {
+	n := 0
+	for _, r := range results {
+		n += len(r.Findings)
+	}
+	return n
 }

@@ -8,6 +8,7 @@ import (
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/fixes"
 	"hardline.dev/hardline/internal/safewrite"
+	"hardline.dev/hardline/render"
 )
 
 // Fix is `hardline fix`.
@@ -17,6 +18,7 @@ func Fix(env Env, args []string) int {
 	fs.SetOutput(stderr)
 	var s settings
 	s.register(fs)
+	s.registerRender(fs)
 	diff := fs.Bool("diff", false, "print a unified diff of the fixes and write nothing (the default)")
 	write := fs.Bool("write", false, "write the fixed files (atomically; a file changed since it was read is left alone)")
 	unsafe := fs.Bool("unsafe", false, "also apply unsafe fixes (hardening that may break an app: review them)")
@@ -75,13 +77,10 @@ func Fix(env Env, args []string) int {
 	if err != nil {
 		return usageError(stderr, err)
 	}
-	// Chart files (templates, values) are not fixed yet: they are not in
-	// in.Files.
-	files := in.Files
 	status := ExitOK
 	fixedFiles, fixedFindings := 0, 0
 	remaining := false
-	results := engine.FixFiles(env.Context, files, s.configFor, accept)
+	results := render.Fix(env.Context, engine, in, s.configFor, accept, s.renderOptions())
 	if interrupted(env) {
 		return ExitUsage
 	}

@@ -354,7 +354,34 @@ func render(ctx context.Context, fs *files, chartText []byte, name string, value
 	for _, v := range sources.charts {
 		rd.Sources[v.path] = v.doc.Text
 	}
+	rd.Rerender = func(ctx context.Context, files map[string][]byte) *analyzer.Rendered {
+		o := opts
+		o.Read = overlay(opts.Read, files)
+		fs, chartText, done := prepare(dir, o)
+		if done != nil {
+			return done
+		}
+		return render(ctx, fs, chartText, name, valueFiles, o)
+	}
 	return rd
+}
+
+// overlay reads files from the map (by absolute path) before read.
+func overlay(read ReadFile, files map[string][]byte) ReadFile {
+	byAbs := map[string][]byte{}
+	for p, text := range files {
+		if abs, err := filepath.Abs(p); err == nil {
+			byAbs[abs] = text
+		}
+	}
+	return func(p string) ([]byte, error) {
+		if abs, err := filepath.Abs(p); err == nil {
+			if text, ok := byAbs[abs]; ok {
+				return text, nil
+			}
+		}
+		return read(p)
+	}
 }
 
 // valuesFiles reads the values.yaml of the chart and its subchart

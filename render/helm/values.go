@@ -66,6 +66,32 @@ func (v *valuesFile) span(key, node *yaml.Node) (int, int) {
 	return start, max(start, min(d.NodeEnd(node), d.Lines.End(d.Lines.Line(start))))
 }
 
+// fileFor returns the values file to change the value at p of the chart
+// in folder, and p's full path in it: the file of highest precedence
+// that has p, else the top chart's values.yaml.
+func (s *valueSources) fileFor(folder string, p []string) (*valuesFile, []string) {
+	ch := s.chains[folder]
+	full := append(append([]string(nil), ch.names...), p...)
+	for i := len(s.user) - 1; i >= 0; i-- {
+		if _, node, depth := s.user[i].find(full); node != nil && depth == len(full) {
+			return s.user[i], full
+		}
+	}
+	for k, f := range ch.folders {
+		if v := s.charts[f]; v != nil {
+			if _, node, depth := v.find(full[k:]); node != nil && depth == len(full)-k {
+				return v, full[k:]
+			}
+		}
+	}
+	if len(ch.folders) > 0 {
+		if v := s.charts[ch.folders[0]]; v != nil && v.root != nil {
+			return v, full
+		}
+	}
+	return nil, nil
+}
+
 // valueSources are the values files of a render by precedence: the
 // user's files (last first), then the top chart's values.yaml, then each
 // subchart's own values.yaml.

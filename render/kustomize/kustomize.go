@@ -113,6 +113,11 @@ func Build(ctx context.Context, dir string, opts Options) (*analyzer.Rendered, [
 	if err != nil {
 		return rd, nil
 	}
+	// kustomize works on real paths (symbolic links resolved): origins
+	// are relative to the real root, and files are read by real path.
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
 	fs := &overlay{FileSystem: filesys.MakeFsOnDisk(), read: opts.Read, root: abs, limit: opts.Limits.MaxFileBytes, texts: map[string][]byte{}}
 	// As the kustomize command builds: resources in its legacy order
 	// unless the kustomization says otherwise (the library's default is
@@ -176,7 +181,31 @@ func Build(ctx context.Context, dir string, opts Options) (*analyzer.Rendered, [
 		rd.Sources[p] = text
 	}
 	rd.Docs = []analyzer.RenderedDoc{{Path: kustFile, Text: doc, Map: bm}}
+	rd.Rerender = func(ctx context.Context, files map[string][]byte) *analyzer.Rendered {
+		o := opts
+		o.Read = overlayRead(opts.Read, files)
+		again, _ := Build(ctx, dir, o)
+		return again
+	}
 	return rd, read
+}
+
+// overlayRead reads files from the map (by absolute path) before read.
+func overlayRead(read ReadFile, files map[string][]byte) ReadFile {
+	byAbs := map[string][]byte{}
+	for p, text := range files {
+		if abs, err := filepath.Abs(p); err == nil {
+			byAbs[abs] = text
+		}
+	}
+	return func(p string) ([]byte, error) {
+		if abs, err := filepath.Abs(p); err == nil {
+			if text, ok := byAbs[abs]; ok {
+				return text, nil
+			}
+		}
+		return read(p)
+	}
 }
 
 // runSafely runs the build; a panic in kustomize becomes an error.
@@ -303,12 +332,10 @@ func (o *overlay) sources(dir string) map[string][]byte {
 	return out
 }
 
-// spell writes abs, a path under or near root (dir's absolute form), as
-// dir writes paths: relative when dir is.
+// spell writes abs, a real path under or near root (dir's real absolute
+// form), as dir writes paths: relative when dir is, through the same
+// symbolic links.
 func spell(dir, root, abs string) string {
-	if filepath.IsAbs(dir) {
-		return abs
-	}
 	rel, err := filepath.Rel(root, abs)
 	if err != nil {
 		return abs
