@@ -366,6 +366,33 @@ func kept(only []string, path string) bool {
 func Fix(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(string) (*analyzer.Config, error), accept func(*analyzer.Finding, fixes.Fix) bool, opts Options) []analyzer.FileFix {
 	var out []analyzer.FileFix
 	owned := map[string]bool{}
+	// Overlays share their bases: each build sees what the ones before
+	// fixed, and a file fixed by several is one result.
+	fixed := map[string]*analyzer.FileFix{}
+	var order []string
+	read := func(p string) ([]byte, error) {
+		if abs, err := filepath.Abs(p); err == nil {
+			if f, ok := fixed[abs]; ok {
+				return f.New, nil
+			}
+		}
+		return os.ReadFile(p)
+	}
+	merge := func(f analyzer.FileFix) {
+		abs, err := filepath.Abs(f.Path)
+		if err != nil {
+			out = append(out, f)
+			return
+		}
+		prev, ok := fixed[abs]
+		if !ok {
+			fixed[abs] = &f
+			order = append(order, abs)
+			return
+		}
+		prev.New, prev.Lines, prev.Findings = f.New, f.Lines, f.Findings
+		prev.Applied = append(prev.Applied, f.Applied...)
+	}
 	for _, root := range in.Kustomizations {
 		file := kustomize.Find(root)
 		cfg, err := configFor(file)
@@ -376,15 +403,15 @@ func Fix(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(stri
 		if cfg.Excluded(file) {
 			continue
 		}
-		rd, read := kustomize.Build(ctx, root, kustomize.Options{Limits: cfg.Limits})
-		for _, p := range read {
+		rd, files := kustomize.Build(ctx, root, kustomize.Options{Limits: cfg.Limits, Read: read})
+		for _, p := range files {
 			if abs, err := filepath.Abs(p); err == nil {
 				owned[abs] = true
 			}
 		}
 		for _, f := range e.FixRendered(ctx, rd, cfg, accept) {
 			if !cfg.Excluded(f.Path) {
-				out = append(out, f)
+				merge(f)
 			}
 		}
 	}
@@ -398,12 +425,21 @@ func Fix(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(stri
 		if cfg.Excluded(chartFile) {
 			continue
 		}
-		rd := helm.Render(ctx, root, ChartOptions(cfg, root, opts))
-		for _, f := range e.FixRendered(ctx, rd, cfg, accept) {
+		o := ChartOptions(cfg, root, opts)
+		o.Read = read
+		for _, f := range e.FixRendered(ctx, helm.Render(ctx, root, o), cfg, accept) {
 			if !cfg.Excluded(f.Path) && kept(in.Only[root], f.Path) {
-				out = append(out, f)
+				merge(f)
 			}
 		}
+	}
+	for _, abs := range order {
+		f := fixed[abs]
+		// Old is the file as on disk, whichever build fixed it first.
+		if disk, err := os.ReadFile(f.Path); err == nil {
+			f.Old = disk
+		}
+		out = append(out, *f)
 	}
 	var files []string
 	for _, f := range in.Files {
