@@ -80,6 +80,14 @@ type SourceFixer interface {
 	Retarget(edits []fixes.TextEdit) (path string, out []fixes.TextEdit, ok bool)
 }
 
+// InsertionLocator is a SourceMap that can place text inserted into the
+// rendered output where its source would have written it: a key that the
+// template writes under a condition that values switch off belongs to
+// those values.
+type InsertionLocator interface {
+	LocateInsertion(at int, text string) (Location, bool)
+}
+
 // Location is a byte span of a source file.
 type Location struct {
 	Path       string
@@ -240,6 +248,10 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 					at := fs[0].Edits[0].Start
 					if l, ok := doc.Map.Locate(at, at, f.Message); ok && l.Values {
 						loc = l
+					} else if il, ok := doc.Map.(InsertionLocator); ok {
+						if l, ok := il.LocateInsertion(at, fs[0].Edits[0].NewText); ok {
+							loc = l
+						}
 					}
 				}
 				f.Source = rd.source(doc.Path)

@@ -2,6 +2,7 @@ package helm
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 
 	"hardline.dev/hardline/analyzer"
@@ -25,7 +26,155 @@ func (m *templateMap) Retarget(edits []fixes.TextEdit) (string, []fixes.TextEdit
 	if path, out, ok := m.retargetValues(edits); ok {
 		return path, out, true
 	}
+	if path, out, ok := m.retargetConditional(edits); ok {
+		return path, out, true
+	}
 	return m.retargetLiteral(edits)
+}
+
+// insertedKey reads the key an inserted block starts with
+// ("\n    securityContext:\n      …") and its indentation.
+func insertedKey(text string) (key string, indent int, ok bool) {
+	if !strings.HasPrefix(text, "\n") {
+		return "", 0, false
+	}
+	first, _, _ := strings.Cut(text[1:], "\n")
+	key, _, ok = strings.Cut(strings.TrimSpace(first), ":")
+	if !ok || key == "" || strings.ContainsAny(key, " {}[]\"'") {
+		return "", 0, false
+	}
+	return key, len(first) - len(strings.TrimLeft(first, " ")), true
+}
+
+// withValues matches a `{{- with .Values.a.b }}` action line.
+var withValues = regexp.MustCompile(`^\{\{-?\s*with\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*-?\}\}$`)
+
+// conditional finds, for text inserted at marked offset o of the output,
+// a key the template writes under `{{- with .Values.x }}` in the same
+// block (switched off because x is empty): x is where that key's value
+// goes.
+func (m *templateMap) conditional(o int, text string) (file int, values []string, ok bool) {
+	key, indent, ok := insertedKey(text)
+	if !ok {
+		return 0, nil, false
+	}
+	f, off, ok := m.sourceOffset(o)
+	if !ok {
+		return 0, nil, false
+	}
+	src := m.r.sources[f].text
+	indent -= indentAt(m.marked.text, o) - indentAt(src, off)
+	lines := strings.Split(src, "\n")
+	at := strings.Count(src[:off], "\n")
+	hit := -1
+	for _, dir := range []int{1, -1} {
+		for i := at + max(dir, 0); i >= 0 && i < len(lines) && hit < 0; i += dir {
+			t := strings.TrimSpace(lines[i])
+			if t == "" || strings.HasPrefix(t, "{{") || strings.HasPrefix(t, "#") {
+				continue
+			}
+			ind := len(lines[i]) - len(strings.TrimLeft(lines[i], " "))
+			if ind < indent {
+				break
+			}
+			if ind == indent && strings.HasPrefix(t, key+":") {
+				hit = i
+			}
+		}
+	}
+	if hit < 1 {
+		return 0, nil, false
+	}
+	mm := withValues.FindStringSubmatch(strings.TrimSpace(lines[hit-1]))
+	if mm == nil {
+		return 0, nil, false
+	}
+	return f, splitPath(mm[1]), true
+}
+
+// retargetConditional carries an inserted block to the values that the
+// template's `{{- with .Values.x }}key:` writes it from.
+func (m *templateMap) retargetConditional(edits []fixes.TextEdit) (string, []fixes.TextEdit, bool) {
+	if len(edits) != 1 || edits[0].Start != edits[0].End {
+		return "", nil, false
+	}
+	e := edits[0]
+	o, ok := m.toMarked(m.unsplit(e.Start))
+	if !ok {
+		return "", nil, false
+	}
+	f, path, ok := m.conditional(o, e.NewText)
+	if !ok {
+		return "", nil, false
+	}
+	key, _, _ := insertedKey(e.NewText)
+	var n yaml.Node
+	if yaml.Unmarshal([]byte(dedent(e.NewText)), &n) != nil || len(n.Content) != 1 {
+		return "", nil, false
+	}
+	value := analyzer.Get(n.Content[0], key)
+	if value == nil {
+		return "", nil, false
+	}
+	folder := m.chart
+	if c := m.r.sources[f].chart; c != "" {
+		folder = c
+	}
+	vf, prefix := m.r.values.fileFor(folder, path)
+	if vf == nil {
+		return "", nil, false
+	}
+	steps := make([]yamlpatch.Step, len(prefix))
+	for i, k := range prefix {
+		steps[i] = yamlpatch.Step{Key: k}
+	}
+	find := func(text []byte) (fixes.Locator, *yaml.Node, *yaml.Node, error) {
+		d, root := analyzer.ParseData(vf.path, text, nil)
+		if root == nil {
+			return nil, nil, nil, yamlpatch.ErrPath
+		}
+		return d, root, root, nil
+	}
+	fixed, err := yamlpatch.Apply(vf.doc.Text, find, []yamlpatch.Op{{Path: steps, Value: value}})
+	if err != nil || bytes.Equal(fixed, vf.doc.Text) {
+		return "", nil, false
+	}
+	return vf.path, []fixes.TextEdit{fixes.Minimal(vf.doc.Text, fixed)}, true
+}
+
+// LocateInsertion places a finding whose fix inserts text at offset at:
+// at the values the template writes that key from when the key is
+// switched off (`{{- with .Values.x }}securityContext:` with x empty).
+func (m *templateMap) LocateInsertion(at int, text string) (analyzer.Location, bool) {
+	if m.marked == nil {
+		return analyzer.Location{}, false
+	}
+	o, ok := m.toMarked(m.unsplit(at))
+	if !ok {
+		return analyzer.Location{}, false
+	}
+	f, path, ok := m.conditional(o, text)
+	if !ok {
+		return analyzer.Location{}, false
+	}
+	folder := m.chart
+	if c := m.r.sources[f].chart; c != "" {
+		folder = c
+	}
+	return m.r.values.locate(folder, path)
+}
+
+// dedent removes the first line's indentation from every line.
+func dedent(text string) string {
+	text = strings.TrimPrefix(text, "\n")
+	n := len(text) - len(strings.TrimLeft(text, " "))
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if len(l)-len(strings.TrimLeft(l, " ")) >= n {
+			lines[i] = l[n:]
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // sourceOffset is the template position of marked offset o when the text
