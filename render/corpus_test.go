@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -279,5 +280,60 @@ func TestAgreesWithKustomizeBuild(t *testing.T) {
 		if diff := cmp.Diff(stdout.String(), string(rd.Docs[0].Text)); diff != "" {
 			t.Errorf("%s: in-process build differs from kustomize build (-kustomize +in-process):\n%s", root, diff)
 		}
+	}
+}
+
+// TestCorpusMarkedLines measures, on eight corpus charts whose findings
+// were judged by hand (testdata/corpus-marks.txt: the line where a user
+// would make the change), the share of findings of the default render
+// that land on the judged line.
+func TestCorpusMarkedLines(t *testing.T) {
+	dir := testenv.Dir(t, "corpus/k8s-helm-charts")
+	text, err := os.ReadFile(filepath.Join("..", "testdata", "corpus-marks.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := map[string]bool{}
+	charts := map[string]bool{}
+	for _, l := range strings.Split(string(text), "\n") {
+		l, _, _ = strings.Cut(l, "#")
+		if f := strings.Fields(l); len(f) == 2 {
+			marked[f[0]+" "+f[1]] = true
+			chart, _, _ := strings.Cut(f[0], "/")
+			charts[chart] = true
+		}
+	}
+	total, on := 0, 0
+	for chart := range charts {
+		root := filepath.Join(dir, chart)
+		if _, err := os.Stat(root); err != nil {
+			continue
+		}
+		cfg := analyzer.DefaultConfig()
+		seen := map[string]bool{}
+		for _, r := range engine.LintRendered(context.Background(), []*analyzer.Rendered{helm.Render(context.Background(), root, helm.Options{})}, &cfg, analyzer.NoFixes) {
+			rel, _ := filepath.Rel(dir, r.Path)
+			for _, f := range r.Findings {
+				k := fmt.Sprintf("%s:%d %s", filepath.ToSlash(rel), f.Range.Start.Line, f.Rule.Code)
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				total++
+				if marked[k] {
+					on++
+				} else {
+					t.Logf("not on its judged line: %s %s", k, f.Message)
+				}
+			}
+		}
+	}
+	if total == 0 {
+		t.Fatal("none of the judged charts found")
+	}
+	share := float64(on) / float64(total)
+	t.Logf("%d of %d findings (%.0f%%) on the line judged by hand", on, total, 100*share)
+	if share < 0.9 {
+		t.Errorf("only %.0f%% of the findings on their judged line", 100*share)
 	}
 }

@@ -46,13 +46,13 @@ func insertedKey(text string) (key string, indent int, ok bool) {
 	return key, len(first) - len(strings.TrimLeft(first, " ")), true
 }
 
-// withValues matches a `{{- with .Values.a.b }}` action line.
-var withValues = regexp.MustCompile(`^\{\{-?\s*with\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*-?\}\}$`)
+// withValues matches a `{{- with .Values.a.b }}` (or `if`) action line.
+var withValues = regexp.MustCompile(`^\{\{-?\s*(?:with|if)\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*-?\}\}$`)
 
 // conditional finds, for text inserted at marked offset o of the output,
-// a key the template writes under `{{- with .Values.x }}` in the same
-// block (switched off because x is empty): x is where that key's value
-// goes.
+// a key the template writes under `{{- with .Values.x }}` (or `if`) in
+// the same block (switched off because x is empty): x is where that
+// key's value goes.
 func (m *templateMap) conditional(o int, text string) (file int, values []string, ok bool) {
 	key, indent, ok := insertedKey(text)
 	if !ok {
@@ -190,12 +190,30 @@ func (m *templateMap) sourceOffset(o int) (file, off int, ok bool) {
 		if r.out < o || r.file < 0 {
 			continue
 		}
+		// Only line breaks and indentation between: the same line breaks
+		// before the run in the template (its indentation may differ, in
+		// a define written with nindent).
 		gap := mk.text[o:r.out]
-		src := m.r.sources[r.file].text
-		if strings.TrimLeft(gap, " \t\r\n") != "" || r.off < len(gap) || src[r.off-len(gap):r.off] != gap {
+		if strings.TrimLeft(gap, " \t\r\n") != "" {
 			return 0, 0, false
 		}
-		return r.file, r.off - len(gap), true
+		src := m.r.sources[r.file].text
+		need := strings.Count(gap, "\n")
+		j := r.off
+		for j > 0 && (src[j-1] == ' ' || src[j-1] == '\t') {
+			j--
+		}
+		for need > 0 && j > 0 && src[j-1] == '\n' {
+			need--
+			j--
+			for need > 0 && j > 0 && (src[j-1] == ' ' || src[j-1] == '\t' || src[j-1] == '\r') {
+				j--
+			}
+		}
+		if need > 0 || strings.Count(gap, "\n") == 0 && j != r.off {
+			return 0, 0, false
+		}
+		return r.file, j, true
 	}
 	return 0, 0, false
 }

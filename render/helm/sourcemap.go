@@ -297,7 +297,14 @@ func (m *templateMap) at(o int, message string) (analyzer.Location, bool) {
 	// reads values wrote: the value's line (hostNetwork: {{ .Values.x }}).
 	if v, ok := valueOfKey(mk, o); ok {
 		if r, ok := mk.innermost(v, hasValues); ok && m.valueCovered(r, v) {
-			if loc, ok := m.valueAt(r, v); ok {
+			// The key's whole value: the line of it the message quotes
+			// (a capability of a list), else the value's own key.
+			if at, ok := m.quotedLine(r, message); ok {
+				if loc, ok := m.valueAt(r, at); ok {
+					return loc, true
+				}
+			}
+			if loc, ok := m.r.values.locate(m.folder(r), m.r.action(r).values); ok {
 				return loc, true
 			}
 		}
@@ -353,6 +360,26 @@ func (m *templateMap) quoted(v int, message string) (region, bool) {
 		if strings.Contains(message, ":"+text) || strings.Contains(message, `"`+text+`"`) {
 			found = r
 			n++
+		}
+	}
+	return found, n == 1
+}
+
+// quotedLine returns the start of the only line of region r whose
+// scalar (a list item, or a key's value) the message quotes.
+func (m *templateMap) quotedLine(r region, message string) (int, bool) {
+	mk := m.marked
+	found, n := 0, 0
+	for l := mk.lines.Line(r.start); l <= mk.lines.Line(max(r.end-1, r.start)); l++ {
+		start, end := mk.lines.Start(l), mk.lines.End(l)
+		t := strings.TrimSpace(mk.text[max(start, r.start):min(end, r.end)])
+		t = strings.TrimPrefix(t, "- ")
+		if _, v, ok := strings.Cut(t, ": "); ok {
+			t = v
+		}
+		t = strings.Trim(t, `"'`)
+		if len(t) >= 2 && strings.Contains(message, `"`+t+`"`) {
+			found, n = max(start, r.start)+indentOf(mk.text[start:end]), n+1
 		}
 	}
 	return found, n == 1
