@@ -124,7 +124,12 @@ func offset(lines *analyzer.Lines, p protocol.Position) int {
 // workspaceEdit wraps edits of the analyzed version of a document; the
 // version makes the client refuse them if the buffer moved on.
 func (s *Server) workspaceEdit(d *document, a *analysis, edits []fixes.TextEdit) *protocol.WorkspaceEdit {
-	lines := a.doc.Lines
+	return s.versionedEdit(d.uri, a.doc.Lines, a.version, edits)
+}
+
+// versionedEdit wraps edits of text (as lines indexes it) of version of
+// the document at uri.
+func (s *Server) versionedEdit(uri string, lines *analyzer.Lines, version int32, edits []fixes.TextEdit) *protocol.WorkspaceEdit {
 	out := make([]protocol.TextEdit, len(edits))
 	for i, e := range edits {
 		out[i] = protocol.TextEdit{Range: rangeOf(lines, e.Start, e.End), NewText: e.NewText}
@@ -133,16 +138,16 @@ func (s *Server) workspaceEdit(d *document, a *analysis, edits []fixes.TextEdit)
 	versioned := s.caps.documentChanges
 	s.mu.Unlock()
 	if !versioned {
-		return &protocol.WorkspaceEdit{Changes: map[protocol.DocumentUri][]protocol.TextEdit{d.uri: out}}
+		return &protocol.WorkspaceEdit{Changes: map[protocol.DocumentUri][]protocol.TextEdit{uri: out}}
 	}
 	list := make([]any, len(out))
 	for i, e := range out {
 		list[i] = e
 	}
-	v := protocol.Integer(a.version)
+	v := protocol.Integer(version)
 	return &protocol.WorkspaceEdit{DocumentChanges: []any{protocol.TextDocumentEdit{
 		TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{
-			TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: d.uri}, Version: &v,
+			TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: uri}, Version: &v,
 		},
 		Edits: list,
 	}}}
@@ -173,6 +178,9 @@ func wants(only []protocol.CodeActionKind, kind string) bool {
 func (s *Server) codeAction(ctx *glsp.Context, p *protocol.CodeActionParams) (any, error) {
 	actions := []protocol.CodeAction{}
 	d, a := s.snapshot(ctx.Context, p.TextDocument.URI)
+	if a != nil && a.grouped && wants(p.Context.Only, protocol.CodeActionKindQuickFix) {
+		return s.renderedActions(ctx.Context, d, a, p), nil
+	}
 	if a == nil || a.doc == nil {
 		return actions, nil
 	}
@@ -530,21 +538,31 @@ func (s *Server) pinEdit(ctx context.Context, d *document, a *analysis, offset i
 }
 
 func (s *Server) hover(ctx *glsp.Context, p *protocol.HoverParams) (*protocol.Hover, error) {
-	_, a := s.snapshot(ctx.Context, p.TextDocument.URI)
-	if a == nil || a.doc == nil {
+	d, a := s.snapshot(ctx.Context, p.TextDocument.URI)
+	if a == nil {
 		return nil, nil
 	}
-	off := offset(a.doc.Lines, p.Position)
+	lines, findings := (*analyzer.Lines)(nil), a.findings
+	switch {
+	case a.grouped:
+		lines, findings = s.publishedFindings(d)
+	case a.doc != nil:
+		lines = a.doc.Lines
+	}
+	if lines == nil {
+		return nil, nil
+	}
+	off := offset(lines, p.Position)
 	var parts []string
 	var r *protocol.Range
 	seen := map[*analyzer.Rule]bool{}
-	for _, f := range a.findings {
+	for _, f := range findings {
 		if off < f.Start || off > f.End || seen[f.Rule] {
 			continue
 		}
 		seen[f.Rule] = true
 		if r == nil {
-			rr := rangeOf(a.doc.Lines, f.Start, f.End)
+			rr := rangeOf(lines, f.Start, f.End)
 			r = &rr
 		}
 		parts = append(parts, fmt.Sprintf("**%s** %s\n\n%s", f.Rule.Code, f.Message, analyzer.RuleMarkdown(f.Rule)))

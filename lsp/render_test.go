@@ -28,6 +28,25 @@ func TestChartInTheEditor(t *testing.T) {
 		t.Fatalf("values.yaml diagnostics:\n%s", summary(got))
 	}
 
+	// The values line has its quick fix, carried back to values.yaml and
+	// verified by rendering again; hover explains the rule.
+	var fix *codeAction
+	for _, a := range s.codeActions(values, find(t, got, "KS201")) {
+		if a.IsPreferred && strings.Contains(a.Title, "allowPrivilegeEscalation") {
+			fix = &a
+		}
+	}
+	if fix == nil || !strings.Contains(string(fix.Edit), "allowPrivilegeEscalation: false") || !strings.Contains(string(fix.Edit), "values.yaml") {
+		t.Errorf("no quick fix of values.yaml for KS201: %+v", fix)
+	}
+	var hover struct {
+		Contents struct{ Kind, Value string } `json:"contents"`
+	}
+	s.request("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": values}, "position": find(t, got, "KS201").Range.Start}, &hover)
+	if !strings.Contains(hover.Contents.Value, "KS201") {
+		t.Errorf("hover on the values line = %+v", hover)
+	}
+
 	// The template now writes the container's securityContext itself,
 	// hardened: the values line no longer produces KS201.
 	text := string(mustRead(t, filepath.Join(dir, "templates", "deployment.yaml")))

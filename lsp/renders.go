@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/fixes"
 	"hardline.dev/hardline/render"
 	"hardline.dev/hardline/render/helm"
 	"hardline.dev/hardline/render/kustomize"
@@ -35,6 +37,15 @@ type group struct {
 	// URIs that show this group's diagnostics.
 	publish sync.Mutex
 	shown   map[string]bool
+
+	// fixed caches the render with verified fixes, for code actions,
+	// until the group renders again (fixedGen is the gen it was made at);
+	// guarded by Server.mu.
+	fixed    []analyzer.FileResult
+	fixedGen int
+	// last are the findings last published, by path (hover); guarded by
+	// Server.mu.
+	last map[string]analyzer.FileResult
 }
 
 // groupsOf returns the groups whose render path belongs to: the chart
@@ -182,6 +193,12 @@ func (s *Server) renderGroup(ctx context.Context, g *group, gen int) {
 // lints the render; a kustomization's build also says which files are
 // its members.
 func (s *Server) renderResults(ctx context.Context, g *group) ([]analyzer.FileResult, *analyzer.Config) {
+	return s.renderDetail(ctx, g, analyzer.NoFixes)
+}
+
+// renderDetail is renderResults with what the findings carry of their
+// fixes.
+func (s *Server) renderDetail(ctx context.Context, g *group, detail analyzer.FixDetail) ([]analyzer.FileResult, *analyzer.Config) {
 	file := filepath.Join(g.root, "Chart.yaml")
 	if g.kind == analyzer.KustomizationRender {
 		file = kustomize.Find(g.root)
@@ -205,7 +222,7 @@ func (s *Server) renderResults(ctx context.Context, g *group) ([]analyzer.FileRe
 		s.mu.Unlock()
 	}
 	var out []analyzer.FileResult
-	for _, r := range s.engine.LintRendered(ctx, []*analyzer.Rendered{rd}, cfg, analyzer.NoFixes) {
+	for _, r := range s.engine.LintRendered(ctx, []*analyzer.Rendered{rd}, cfg, detail) {
 		if !cfg.Excluded(r.Path) {
 			out = append(out, r)
 		}
@@ -216,6 +233,13 @@ func (s *Server) renderResults(ctx context.Context, g *group) ([]analyzer.FileRe
 // publishGroup publishes a group's findings on its files, clears the
 // files that no longer have any, and returns how many it published.
 func (s *Server) publishGroup(g *group, results []analyzer.FileResult, cfg *analyzer.Config) int {
+	last := map[string]analyzer.FileResult{}
+	for _, r := range results {
+		last[r.Path] = r
+	}
+	s.mu.Lock()
+	g.last = last
+	s.mu.Unlock()
 	n := 0
 	byURI := map[string][]protocol.Diagnostic{}
 	for _, r := range results {
@@ -274,4 +298,80 @@ func (s *Server) configForPath(path string) *analyzer.Config {
 	settings := s.settings
 	s.mu.Unlock()
 	return s.configFor(&document{path: path}, settings)
+}
+
+// renderedActions offers the quick fixes of a chart's or kustomization's
+// findings in the document at the requested range: fixes carried back to
+// this file and verified by rendering again (computed on request, kept
+// until the next render), and what to do by hand as disabled actions.
+func (s *Server) renderedActions(ctx context.Context, d *document, a *analysis, p *protocol.CodeActionParams) []protocol.CodeAction {
+	actions := []protocol.CodeAction{}
+	s.mu.Lock()
+	text, version, showDisabled := d.text, d.version, s.caps.disabledActions
+	s.mu.Unlock()
+	for _, g := range s.groupsOf(ctx, d.path) {
+		s.mu.Lock()
+		results, fresh := g.fixed, g.fixed != nil && g.fixedGen == g.gen
+		gen := g.gen
+		s.mu.Unlock()
+		var cfg *analyzer.Config
+		if !fresh {
+			results, cfg = s.renderDetail(ctx, g, analyzer.VerifiedFixes)
+			s.mu.Lock()
+			if g.gen == gen {
+				g.fixed, g.fixedGen = results, gen
+			}
+			s.mu.Unlock()
+		} else {
+			cfg = s.configForPath(d.path)
+		}
+		for _, r := range results {
+			if r.Path != d.path || !bytes.Equal(r.Lines.Bytes(), text) {
+				continue // another file, or the buffer moved on since
+			}
+			from, to := offset(r.Lines, p.Range.Start), offset(r.Lines, p.Range.End)
+			for i := range r.Findings {
+				f := &r.Findings[i]
+				if f.Start > to || from > f.End {
+					continue
+				}
+				diag := diagnostic(r.Lines, f, version, cfg.DocsURL)
+				for j, fix := range f.Fixes {
+					if len(fix.Edits) == 0 {
+						if showDisabled {
+							actions = append(actions, protocol.CodeAction{Title: fix.Title, Kind: ptr(protocol.CodeActionKindQuickFix),
+								Diagnostics: []protocol.Diagnostic{diag},
+								Disabled: &struct {
+									Reason string `json:"reason"`
+								}{Reason: fix.Title}})
+						}
+						continue
+					}
+					actions = append(actions, protocol.CodeAction{
+						Title: fixTitle(fix), Kind: ptr(protocol.CodeActionKindQuickFix),
+						Diagnostics: []protocol.Diagnostic{diag},
+						IsPreferred: ptr(j == 0 && fix.Safety == fixes.Safe),
+						Edit:        s.versionedEdit(d.uri, r.Lines, version, fix.Edits),
+					})
+				}
+			}
+		}
+	}
+	return actions
+}
+
+// publishedFindings are the findings the groups of d last published on
+// it, when the buffer is still the text they were found in.
+func (s *Server) publishedFindings(d *document) (*analyzer.Lines, []analyzer.Finding) {
+	if d == nil || d.path == "" {
+		return nil, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, g := range s.groups {
+		if r, ok := g.last[d.path]; ok && bytes.Equal(r.Lines.Bytes(), d.text) {
+			return r.Lines, r.Findings
+		}
+	}
+	return nil, nil
 }

@@ -140,6 +140,8 @@ func TestBadCharts(t *testing.T) {
 		"schema violation":   {map[string]string{"values.yaml": "replicas: many\n", "values.schema.json": `{"properties": {"replicas": {"type": "integer"}}}`, "templates/a.yaml": "a: 1\n"}, "schema"},
 		"kubeVersion":        {map[string]string{"Chart.yaml": "apiVersion: v2\nname: old\nversion: 1.0.0\nkubeVersion: <1.20\n", "templates/a.yaml": "a: 1\n"}, "requires kubeVersion <1.20"},
 		"no Chart.yaml name": {map[string]string{"Chart.yaml": "apiVersion: v2\nversion: 1.0.0\n"}, "does not load"},
+		"gigabytes":          {map[string]string{"templates/a.yaml": "a: {{ repeat 2000000000 \"x\" }}\n"}, "asks for 2000000000 items"},
+		"a billion items":    {map[string]string{"templates/a.yaml": "{{ range until 1000000000 }}-{{ end }}\n"}, "not rendered"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := writeChart(t, tc.files)

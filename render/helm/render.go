@@ -16,6 +16,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"hardline.dev/hardline/analyzer"
@@ -297,6 +299,10 @@ func render(ctx context.Context, fs *files, chartText []byte, name string, value
 		return fail(analyzer.RenderProblem, loc, "%s", strings.TrimSpace(err.Error()))
 	}
 
+	if loc, text, msg, ok := hugeLoop(c, where); ok {
+		rd.Sources[loc.Path] = text
+		return fail(analyzer.RenderProblem, loc, "%s", msg)
+	}
 	names := templateNames(c)
 	// The marked copy is made first: templates may change .Values as
 	// they render (istio's profiles do), and nested maps of the chart's
@@ -527,23 +533,42 @@ func subchartOf(key, top string) string {
 	return name
 }
 
+// abandoned counts the renders that ran past their time and still run:
+// Helm's engine cannot be stopped, so while maxAbandoned of them burn CPU,
+// no new render starts (an editor would otherwise pile them up).
+var abandoned atomic.Int32
+
+const maxAbandoned = 2
+
 // renderChart renders with Helm's engine as `helm template` does (no
 // cluster: lookup returns nothing), within the timeout.
 func renderChart(ctx context.Context, c *chart.Chart, top chartutil.Values, timeout time.Duration) (map[string]string, error) {
+	if abandoned.Load() >= maxAbandoned {
+		return nil, fmt.Errorf("not rendered: %d earlier renders that took too long are still running", maxAbandoned)
+	}
 	type result struct {
 		out map[string]string
 		err error
 	}
 	done := make(chan result, 1)
+	var mu sync.Mutex
+	finished, gaveUp := false, false
 	go func() {
+		var r result
 		defer func() {
 			if v := recover(); v != nil {
-				done <- result{err: fmt.Errorf("helm's template engine failed: %v", v)}
+				r = result{err: fmt.Errorf("helm's template engine failed: %v", v)}
 			}
+			done <- r
+			mu.Lock()
+			finished = true
+			if gaveUp {
+				abandoned.Add(-1)
+			}
+			mu.Unlock()
 		}()
 		var e engine.Engine
-		out, err := e.Render(c, top)
-		done <- result{out, err}
+		r.out, r.err = e.Render(c, top)
 	}()
 	t := time.NewTimer(timeout)
 	defer t.Stop()
@@ -551,10 +576,22 @@ func renderChart(ctx context.Context, c *chart.Chart, top chartutil.Values, time
 	case r := <-done:
 		return r.out, r.err
 	case <-t.C:
-		return nil, fmt.Errorf("rendering took longer than %s: abandoned (a template that loops for long or renders a huge output)", timeout)
 	case <-ctx.Done():
+	}
+	mu.Lock()
+	if finished {
+		mu.Unlock()
+		r := <-done
+		return r.out, r.err
+	}
+	// The render goes on; it is counted until it ends.
+	gaveUp = true
+	abandoned.Add(1)
+	mu.Unlock()
+	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
+	return nil, fmt.Errorf("rendering took longer than %s: abandoned (a template that loops for long or renders a huge output)", timeout)
 }
 
 // renderMarked renders the marked copy of the chart; nil when that
@@ -754,6 +791,50 @@ func externalRef(schema []byte) string {
 		return ""
 	}
 	return find(v)
+}
+
+// maxLoop bounds the counts written into templates for the functions
+// that make lists or strings of a given length: Helm's engine cannot be
+// interrupted or limited in memory, so a template that asks for a
+// billion items is refused before rendering.
+const maxLoop = 1_000_000
+
+var (
+	loopFunc = regexp.MustCompile(`\b(until|untilStep|repeat|seq)\b`)
+	number   = regexp.MustCompile(`\b\d{7,}\b`)
+)
+
+// hugeLoop finds an action that calls until, untilStep, repeat or seq with
+// a count over maxLoop.
+func hugeLoop(c *chart.Chart, where map[*chart.File]templateFile) (analyzer.Location, []byte, string, bool) {
+	var found func(c *chart.Chart) (analyzer.Location, []byte, string, bool)
+	found = func(c *chart.Chart) (analyzer.Location, []byte, string, bool) {
+		for _, t := range c.Templates {
+			src := string(t.Data)
+			for _, a := range scanActions(src) {
+				if !loopFunc.MatchString(a.inner) {
+					continue
+				}
+				for _, n := range number.FindAllString(a.inner, -1) {
+					if v, err := strconv.ParseInt(n, 10, 64); err != nil || v > maxLoop {
+						tf := where[t]
+						if tf.path == "" {
+							continue
+						}
+						return analyzer.Location{Path: tf.path, Start: a.start, End: a.end}, t.Data,
+							fmt.Sprintf("the template asks for %s items (more than %d): not rendered, as Helm's engine cannot bound the time and memory that takes", n, maxLoop), true
+					}
+				}
+			}
+		}
+		for _, d := range c.Dependencies() {
+			if loc, text, msg, ok := found(d); ok {
+				return loc, text, msg, true
+			}
+		}
+		return analyzer.Location{}, nil, "", false
+	}
+	return found(c)
 }
 
 // errorRef finds the template position in a Helm error:
