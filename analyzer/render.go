@@ -280,7 +280,20 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 		}
 	}
 	out := make([]FileResult, 0, len(files))
-	for _, r := range files {
+	for path, r := range files {
+		// A hardline:ignore comment where the finding is reported (a
+		// values line, a patch) suppresses it, as in any file; those in a
+		// template's text were rendered with it and already applied.
+		d := &Document{Path: path, Language: Kubernetes, Text: sources[path], Lines: r.Lines, limits: cfg.Limits}
+		if sups := e.suppressions(d); len(sups) > 0 {
+			kept := r.Findings[:0]
+			for _, f := range r.Findings {
+				if !slices.ContainsFunc(sups, func(s *Suppression) bool { return s.covers(&f) }) {
+					kept = append(kept, f)
+				}
+			}
+			r.Findings = kept
+		}
 		sort.SliceStable(r.Findings, func(i, j int) bool {
 			a, b := r.Findings[i], r.Findings[j]
 			if a.Start != b.Start {

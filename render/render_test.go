@@ -239,3 +239,64 @@ func count(results []analyzer.FileResult) int {
 	}
 	return n
 }
+
+// TestFingerprintsStable: a finding on a chart keeps its fingerprint when
+// the chart changes elsewhere (a comment added to values.yaml, a line to
+// a template), so baselines hold across re-renders.
+func TestFingerprintsStable(t *testing.T) {
+	work := testenv.CopyTree(t, filepath.Join("..", "testdata", "charts", "starter"))
+	fingerprints := func() []string {
+		results, _ := lint(t, work)
+		var out []string
+		for _, r := range results {
+			for _, f := range r.Findings {
+				out = append(out, f.Rule.Code+" "+f.Fingerprint)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	before := fingerprints()
+	values := filepath.Join(work, "values.yaml")
+	text, err := os.ReadFile(values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(values, append([]byte("# reviewed 2026-11\n\n"), text...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmpl := filepath.Join(work, "templates", "tests", "test-connection.yaml")
+	text, err = os.ReadFile(tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(tmpl, append([]byte("# connection test\n"), text...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(before, fingerprints()); diff != "" {
+		t.Errorf("fingerprints changed with edits elsewhere (-before +after):\n%s", diff)
+	}
+}
+
+// TestSuppressedWhereReported: a hardline:ignore comment on the values
+// line a finding is reported at suppresses it, as in any file.
+func TestSuppressedWhereReported(t *testing.T) {
+	work := testenv.CopyTree(t, filepath.Join("..", "testdata", "charts", "starter"))
+	values := filepath.Join(work, "values.yaml")
+	text, err := os.ReadFile(values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = []byte(strings.Replace(string(text), "securityContext: {} # want:", "securityContext: {} # hardline:ignore KS201 -- reason; want:", 1))
+	if err := os.WriteFile(values, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	results, _ := lint(t, work)
+	for _, r := range results {
+		for _, f := range r.Findings {
+			if r.Path == values && f.Rule.Code == "KS201" {
+				t.Errorf("KS201 at %s:%d is not suppressed", r.Path, f.Range.Start.Line)
+			}
+		}
+	}
+}
