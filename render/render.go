@@ -8,6 +8,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -295,29 +296,56 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 		files = append(files, f)
 	}
 	results = append(results, e.LintFiles(ctx, files, configFor, detail)...)
-	for _, root := range in.Charts {
+	// Charts render concurrently, each into its own slot: results keep
+	// the order of in.Charts.
+	slots := make([][]analyzer.FileResult, len(in.Charts))
+	counted := make([]bool, len(in.Charts))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				slots[i], counted[i] = lintChart(ctx, e, in, in.Charts[i], configFor, detail, opts)
+			}
+		}()
+	}
+	for i := range in.Charts {
 		if ctx.Err() != nil {
 			break
 		}
-		chartFile := filepath.Join(root, "Chart.yaml")
-		cfg, err := configFor(chartFile)
-		if err != nil {
-			results = append(results, analyzer.FileResult{Path: chartFile, Err: err})
-			continue
-		}
-		if cfg.Excluded(chartFile) {
-			continue
-		}
-		stats.Charts++
-		renders := helm.Renders(ctx, root, ChartOptions(cfg, root, opts))
-		for _, r := range e.LintRendered(ctx, renders, cfg, detail) {
-			if cfg.Excluded(r.Path) || !kept(in.Only[root], r.Path) {
-				continue
-			}
-			results = append(results, r)
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	for i := range slots {
+		results = append(results, slots[i]...)
+		if counted[i] {
+			stats.Charts++
 		}
 	}
 	return results, stats
+}
+
+// lintChart renders and lints one chart; counted says it was rendered
+// (not excluded, its config read).
+func lintChart(ctx context.Context, e *analyzer.Engine, in Inputs, root string, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options) ([]analyzer.FileResult, bool) {
+	chartFile := filepath.Join(root, "Chart.yaml")
+	cfg, err := configFor(chartFile)
+	if err != nil {
+		return []analyzer.FileResult{{Path: chartFile, Err: err}}, false
+	}
+	if cfg.Excluded(chartFile) {
+		return nil, false
+	}
+	var out []analyzer.FileResult
+	for _, r := range e.LintRendered(ctx, helm.Renders(ctx, root, ChartOptions(cfg, root, opts)), cfg, detail) {
+		if !cfg.Excluded(r.Path) && kept(in.Only[root], r.Path) {
+			out = append(out, r)
+		}
+	}
+	return out, true
 }
 
 // lintBuilds lints kustomization builds that share a config.

@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -101,10 +102,24 @@ func Renders(ctx context.Context, dir string, opts Options) []*analyzer.Rendered
 	if done != nil {
 		return []*analyzer.Rendered{done}
 	}
-	out := []*analyzer.Rendered{render(ctx, fs, chartText, "default", opts.Values, opts)}
-	for _, ci := range ciValues(dir) {
-		out = append(out, render(ctx, fs, chartText, ci, append(slices.Clone(opts.Values), filepath.Join(dir, filepath.FromSlash(ci))), opts))
+	// The renders are independent: concurrently, in order.
+	cis := ciValues(dir)
+	out := make([]*analyzer.Rendered, 1+len(cis))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range out {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			name, values := "default", opts.Values
+			if i > 0 {
+				name, values = cis[i-1], append(slices.Clone(opts.Values), filepath.Join(dir, filepath.FromSlash(cis[i-1])))
+			}
+			out[i] = render(ctx, fs, chartText, name, values, opts)
+		}()
 	}
+	wg.Wait()
 	return out
 }
 
