@@ -58,6 +58,18 @@ func (e *Engine) Rule(word string) *Rule {
 // it returns nil then, and the caller tells that from "no findings" by
 // ctx.Err().
 func (e *Engine) Run(ctx context.Context, doc *Document, cfg *Config) []Finding {
+	out, _ := e.run(ctx, doc, cfg, false, "", nil)
+	return out
+}
+
+// RunWithFacts is Run that also collects the set rules' facts about the
+// document (set.go), for objects of scope, with locate mapping spans to
+// the files users read (nil: the document's own).
+func (e *Engine) RunWithFacts(ctx context.Context, doc *Document, cfg *Config, scope string, locate func(start, end int) Location) ([]Finding, []Fact) {
+	return e.run(ctx, doc, cfg, true, scope, locate)
+}
+
+func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, withFacts bool, scope string, locate func(start, end int) Location) ([]Finding, []Fact) {
 	if cfg == nil {
 		def := DefaultConfig()
 		cfg = &def
@@ -67,11 +79,11 @@ func (e *Engine) Run(ctx context.Context, doc *Document, cfg *Config) []Finding 
 	ran := map[*Rule]bool{}
 	var review []*Rule
 	for _, r := range e.rules {
-		if !cfg.Enabled(r) || r.Language != "" && r.Language != doc.Language {
+		if !cfg.Enabled(r) || r.Language != "" && r.Language != doc.Language || r.Phase == SetPhase {
 			continue
 		}
 		if ctx.Err() != nil {
-			return nil
+			return nil, nil
 		}
 		ran[r] = true
 		if r.Phase == ReviewPhase {
@@ -88,7 +100,7 @@ func (e *Engine) Run(ctx context.Context, doc *Document, cfg *Config) []Finding 
 	}
 	out = e.filter(doc, cfg, out, sups, true)
 	if ctx.Err() != nil {
-		return nil
+		return nil, nil
 	}
 	if len(review) > 0 {
 		var late []Finding
@@ -113,7 +125,11 @@ func (e *Engine) Run(ctx context.Context, doc *Document, cfg *Config) []Finding 
 	for i, fp := range Fingerprints(FingerprintPath(doc.Path, cfg.FingerprintRoot), doc.Lines, out) {
 		out[i].Fingerprint = fp
 	}
-	return out
+	var facts []Fact
+	if withFacts {
+		e.collect(doc, cfg, memo, &facts, scope, locate)
+	}
+	return out, facts
 }
 
 // Fingerprints computes the fingerprints of a file's findings, in file

@@ -28,6 +28,8 @@ type FileResult struct {
 	Checked bool
 	// Err is an I/O error reading the file; the file has no findings then.
 	Err error
+	// Facts are what set rules collected from the file, for RunSet.
+	Facts []Fact
 }
 
 // Checked tells whether a document held something to analyze: objects, a
@@ -214,7 +216,7 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 		return FileResult{Path: path, Err: err}
 	}
 	doc := Parse(path, text, opts)
-	findings := e.Run(ctx, doc, cfg)
+	findings, facts := e.RunWithFacts(ctx, doc, cfg, "", nil)
 	switch detail {
 	case VerifiedFixes:
 		e.AttachFixes(ctx, doc, cfg, findings)
@@ -225,7 +227,7 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 	for i := range findings {
 		findings[i].Fix = nil
 	}
-	return FileResult{Path: path, Lines: doc.Lines, Findings: findings, Checked: Checked(doc, findings)}
+	return FileResult{Path: path, Lines: doc.Lines, Findings: findings, Checked: Checked(doc, findings), Facts: facts}
 }
 
 // readLimited reads a file unless it is larger than limit: then it reads

@@ -50,6 +50,19 @@ type Rendered struct {
 	// the sources are verified on the new render. Nil when the renderer
 	// cannot.
 	Rerender func(ctx context.Context, files map[string][]byte) *Rendered
+	// Facts are what set rules collected from the render's objects
+	// (LintRendered fills it), located in the source files.
+	Facts []Fact
+}
+
+// Scope is the set scope of the render's objects (Fact.Scope): one per
+// render, since the renders of a chart and sibling overlays are
+// alternatives that never see each other's objects.
+func (rd *Rendered) Scope() string {
+	if rd.Kind == ChartRender {
+		return rd.Root + "#" + rd.Name
+	}
+	return rd.Root
 }
 
 // RenderedDoc is one rendered stream of manifests (a chart template's
@@ -94,6 +107,9 @@ type Location struct {
 	Start, End int
 	// Values: the span is in a values file (the value that was rendered).
 	Values bool
+	// Lines indexes the file, when the location's maker had it (set
+	// rules' facts carry it to their findings).
+	Lines *Lines
 }
 
 // SourceProblem is a problem of a render at a source position: a
@@ -179,10 +195,14 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 	files := map[string]*FileResult{}
 	index := map[key]int{}
 	sources := map[string][]byte{}
+	lines := map[string]*Lines{} // one index per source file
 	result := func(path string) *FileResult {
 		r, ok := files[path]
 		if !ok {
-			r = &FileResult{Path: path, Lines: NewLines(sources[path]), Checked: true}
+			if lines[path] == nil {
+				lines[path] = NewLines(sources[path])
+			}
+			r = &FileResult{Path: path, Lines: lines[path], Checked: true}
 			files[path] = r
 		}
 		return r
@@ -222,12 +242,26 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 		// render before and after.
 		found := make([][]Finding, len(rd.Docs))
 		var before []renderedID
+		rd.Facts = nil
 		for i, doc := range rd.Docs {
 			if ctx.Err() != nil {
 				return nil
 			}
 			d := Parse(doc.Path, doc.Text, ParseOptions{Language: Kubernetes, Limits: &cfg.Limits})
-			found[i] = e.Run(ctx, d, cfg)
+			locate := func(start, end int) Location {
+				loc, ok := doc.Map.Locate(start, end, "")
+				if !ok {
+					loc = Location{Path: doc.Path}
+				}
+				if loc.Lines = lines[loc.Path]; loc.Lines == nil {
+					loc.Lines = NewLines(sources[loc.Path])
+					lines[loc.Path] = loc.Lines
+				}
+				return loc
+			}
+			var facts []Fact
+			found[i], facts = e.RunWithFacts(ctx, d, cfg, rd.Scope(), locate)
+			rd.Facts = append(rd.Facts, facts...)
 			before = append(before, renderedIDs(found[i])...)
 		}
 		for i, doc := range rd.Docs {

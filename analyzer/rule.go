@@ -120,6 +120,11 @@ type Rule struct {
 	// reference sits in a finding's span.
 	Pin   ImageSpan
 	Check func(*Pass)
+	// Collect and CheckSet make a set rule (Phase SetPhase): Collect
+	// records facts about each document (Pass.AddFact), CheckSet reads
+	// the facts of the whole run (set.go).
+	Collect  func(*Pass)
+	CheckSet func(*SetPass)
 }
 
 // ImageSpan says where an image reference sits in a finding's span.
@@ -154,6 +159,8 @@ const (
 	// ReviewPhase rules run after suppressions were applied to the other
 	// rules' findings and may read Pass.Suppressions.
 	ReviewPhase
+	// SetPhase rules read the objects of a whole run (Collect, CheckSet).
+	SetPhase
 )
 
 // lookup finds the rules a user's word names, wherever a rule code is
@@ -224,6 +231,9 @@ type Finding struct {
 	// it (the terminal's "fix available", the summary's count); from the
 	// verified fixes when those were computed, else as the rule offers it.
 	Hint *FixHint
+	// Related are other places the finding involves (set rules: the
+	// policy, binding or role behind it).
+	Related []Related
 }
 
 // FixHint summarises a finding's first fix.
@@ -253,6 +263,10 @@ type Pass struct {
 	// collecting them: fix verification needs only the counts.
 	ids  map[identity]int
 	sups []*Suppression
+	// facts, scope and locate serve set rules' collectors (set.go).
+	facts  *[]Fact
+	scope  string
+	locate func(start, end int) Location
 }
 
 // Suppressions lists the document's suppressions with their use, for

@@ -252,6 +252,7 @@ type Stats struct {
 // was built or rendered are reported at their source line.
 func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options) ([]analyzer.FileResult, Stats) {
 	var results []analyzer.FileResult
+	var facts []analyzer.Fact
 	var stats Stats
 	owned := map[string]bool{}
 	// Built together, so that a finding in a base that several overlays
@@ -272,7 +273,8 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 			continue
 		}
 		if buildCfg != nil && cfg.Path != buildCfg.Path {
-			results = append(results, lintBuilds(ctx, e, builds, buildCfg, detail)...)
+			rs, fs := lintBuilds(ctx, e, builds, buildCfg, detail)
+			results, facts = append(results, rs...), append(facts, fs...)
 			builds = nil
 		}
 		buildCfg = cfg
@@ -286,7 +288,8 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 		builds = append(builds, rd)
 	}
 	if len(builds) > 0 {
-		results = append(results, lintBuilds(ctx, e, builds, buildCfg, detail)...)
+		rs, fs := lintBuilds(ctx, e, builds, buildCfg, detail)
+		results, facts = append(results, rs...), append(facts, fs...)
 	}
 	var files []string
 	for _, f := range in.Files {
@@ -299,6 +302,7 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 	// Charts render concurrently, each into its own slot: results keep
 	// the order of in.Charts.
 	slots := make([][]analyzer.FileResult, len(in.Charts))
+	slotFacts := make([][]analyzer.Fact, len(in.Charts))
 	counted := make([]bool, len(in.Charts))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -307,7 +311,7 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				slots[i], counted[i] = lintChart(ctx, e, in, in.Charts[i], configFor, detail, opts)
+				slots[i], slotFacts[i], counted[i] = lintChart(ctx, e, in, in.Charts[i], configFor, detail, opts)
 			}
 		}()
 	}
@@ -321,42 +325,74 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 	wg.Wait()
 	for i := range slots {
 		results = append(results, slots[i]...)
+		facts = append(facts, slotFacts[i]...)
 		if counted[i] {
 			stats.Charts++
 		}
+	}
+	// The set rules, over the facts of every file and render of the run.
+	for i := range results {
+		facts = append(facts, results[i].Facts...)
+		results[i].Facts = nil
+	}
+	if len(facts) > 0 {
+		config := func(path string) *analyzer.Config {
+			cfg, err := configFor(path)
+			if err != nil {
+				def := analyzer.DefaultConfig()
+				return &def
+			}
+			return cfg
+		}
+		for _, r := range e.RunSet(ctx, facts, config) {
+			if !config(r.Path).Excluded(r.Path) {
+				results = append(results, r)
+			}
+		}
+		results = analyzer.MergeResults(results)
 	}
 	return results, stats
 }
 
 // lintChart renders and lints one chart; counted says it was rendered
 // (not excluded, its config read).
-func lintChart(ctx context.Context, e *analyzer.Engine, in Inputs, root string, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options) ([]analyzer.FileResult, bool) {
+func lintChart(ctx context.Context, e *analyzer.Engine, in Inputs, root string, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options) ([]analyzer.FileResult, []analyzer.Fact, bool) {
 	chartFile := filepath.Join(root, "Chart.yaml")
 	cfg, err := configFor(chartFile)
 	if err != nil {
-		return []analyzer.FileResult{{Path: chartFile, Err: err}}, false
+		return []analyzer.FileResult{{Path: chartFile, Err: err}}, nil, false
 	}
 	if cfg.Excluded(chartFile) {
-		return nil, false
+		return nil, nil, false
 	}
 	var out []analyzer.FileResult
-	for _, r := range e.LintRendered(ctx, helm.Renders(ctx, root, ChartOptions(cfg, root, opts)), cfg, detail) {
+	renders := helm.Renders(ctx, root, ChartOptions(cfg, root, opts))
+	for _, r := range e.LintRendered(ctx, renders, cfg, detail) {
 		if !cfg.Excluded(r.Path) && kept(in.Only[root], r.Path) {
 			out = append(out, r)
 		}
 	}
-	return out, true
+	return out, renderFacts(renders), true
+}
+
+// renderFacts are the set facts of renders.
+func renderFacts(rs []*analyzer.Rendered) []analyzer.Fact {
+	var out []analyzer.Fact
+	for _, r := range rs {
+		out = append(out, r.Facts...)
+	}
+	return out
 }
 
 // lintBuilds lints kustomization builds that share a config.
-func lintBuilds(ctx context.Context, e *analyzer.Engine, builds []*analyzer.Rendered, cfg *analyzer.Config, detail analyzer.FixDetail) []analyzer.FileResult {
+func lintBuilds(ctx context.Context, e *analyzer.Engine, builds []*analyzer.Rendered, cfg *analyzer.Config, detail analyzer.FixDetail) ([]analyzer.FileResult, []analyzer.Fact) {
 	var out []analyzer.FileResult
 	for _, r := range e.LintRendered(ctx, builds, cfg, detail) {
 		if !cfg.Excluded(r.Path) {
 			out = append(out, r)
 		}
 	}
-	return out
+	return out, renderFacts(builds)
 }
 
 // ChartOptions are the render options of the chart in root: its helm

@@ -78,6 +78,10 @@ func TestRuleFixtures(t *testing.T) {
 					n++
 					got = append(got, fmt.Sprintf("%s:%d:%d-%d:%d: %s", base, f.Range.Start.Line, f.Range.Start.Column,
 						f.Range.End.Line, f.Range.End.Column, f.Message))
+					for _, r := range f.Related {
+						rel, _ := filepath.Rel(dir, r.Path)
+						got = append(got, fmt.Sprintf("  related %s:%d:%d: %s", filepath.ToSlash(rel), r.Range.Start.Line, r.Range.Start.Column, r.Message))
+					}
 				}
 				fixture, _, _ := strings.Cut(base, "/")
 				found[fixture] += n

@@ -147,6 +147,9 @@ func frame(w *bufio.Writer, r analyzer.FileResult, group []analyzer.Finding, st 
 		if h := f.Hint; h != nil {
 			fmt.Fprintf(w, "    %s\n", st.paint(green, hintText(h)))
 		}
+		for _, r := range f.Related {
+			fmt.Fprintf(w, "    %s %s:%d:%d: %s\n", st.paint(dim, "related"), r.Path, r.Range.Start.Line, r.Range.Start.Column, r.Message)
+		}
 	}
 	fmt.Fprintln(w)
 }

@@ -71,6 +71,21 @@ func sourceOf(s *analyzer.Source) *jsonSource {
 	return &jsonSource{Path: s.Path, Chart: filepath.ToSlash(s.Chart), Values: s.Values, Kustomization: filepath.ToSlash(s.Kustomization), Renders: s.Renders}
 }
 
+// jsonRelated is another place a set rule's finding involves.
+type jsonRelated struct {
+	Path    string         `json:"path"`
+	Range   analyzer.Range `json:"range"`
+	Message string         `json:"message"`
+}
+
+func relatedOf(rs []analyzer.Related) []jsonRelated {
+	var out []jsonRelated
+	for _, r := range rs {
+		out = append(out, jsonRelated{Path: r.Path, Range: r.Range, Message: r.Message})
+	}
+	return out
+}
+
 type jsonObject struct {
 	APIVersion string `json:"apiVersion"`
 	Kind       string `json:"kind"`
@@ -89,6 +104,7 @@ type jsonFinding struct {
 	Fixes       []jsonFix      `json:"fixes"`
 	Fingerprint string         `json:"fingerprint"`
 	Source      *jsonSource    `json:"source,omitempty"`
+	Related     []jsonRelated  `json:"related,omitempty"`
 	Object      *jsonObject    `json:"object,omitempty"`
 	Container   string         `json:"container,omitempty"`
 }
@@ -143,6 +159,7 @@ func JSON(w io.Writer, results []analyzer.FileResult) error {
 				Fingerprint: f.Fingerprint, Container: f.Container,
 			}
 			jf.Source = sourceOf(f.Source)
+			jf.Related = relatedOf(f.Related)
 			if o := f.Object; o.Kind != "" {
 				jf.Object = &jsonObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}
 			}

@@ -69,6 +69,9 @@ type sarifResult struct {
 	Locations           []sarifLocation   `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	Fixes               []sarifFix        `json:"fixes,omitempty"`
+	// RelatedLocations are the other objects a set rule's finding
+	// involves.
+	RelatedLocations []sarifRelated `json:"relatedLocations,omitempty"`
 	// Properties carries the source of a rendered object (JSON's source).
 	Properties *sarifResultProperties `json:"properties,omitempty"`
 }
@@ -94,6 +97,24 @@ type sarifReplacement struct {
 
 type sarifLocation struct {
 	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifRelated struct {
+	ID               int           `json:"id"`
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+	Message          sarifText     `json:"message"`
+}
+
+func sarifRelatedOf(rs []analyzer.Related) []sarifRelated {
+	var out []sarifRelated
+	for i, r := range rs {
+		out = append(out, sarifRelated{ID: i + 1, Message: sarifText{Text: r.Message}, PhysicalLocation: sarifPhysical{
+			ArtifactLocation: sarifArtifact{URI: sarifURI(r.Path)},
+			Region: sarifRegion{StartLine: r.Range.Start.Line, StartColumn: r.Range.Start.Column,
+				EndLine: r.Range.End.Line, EndColumn: r.Range.End.Column},
+		}})
+	}
+	return out
 }
 
 type sarifPhysical struct {
@@ -167,6 +188,7 @@ func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
 				}}},
 				PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
 				Fixes:               sarifFixes(res, f.Fixes),
+				RelatedLocations:    sarifRelatedOf(f.Related),
 				Properties:          sarifSource(f.Source),
 			})
 		}

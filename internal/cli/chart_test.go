@@ -127,3 +127,37 @@ func TestChartTemplateNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestRelatedLocations: a rule across objects names the other object in
+// JSON (related) and SARIF (relatedLocations).
+func TestRelatedLocations(t *testing.T) {
+	code, out, _ := runCLI(t, "", "lint", "--profile", "all", "--format", "json", "testdata/rules/KS807/fail-exposed")
+	if code != ExitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	var r struct {
+		Findings []struct {
+			Rule    string `json:"rule"`
+			Related []struct {
+				Path  string `json:"path"`
+				Range struct{ Start struct{ Line int } }
+			} `json:"related"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range r.Findings {
+		if f.Rule == "KS807" && len(f.Related) == 1 && f.Related[0].Path == "testdata/rules/KS807/fail-exposed/agent.yaml" && f.Related[0].Range.Start.Line == 15 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no KS807 with the DaemonSet's hostNetwork line as related: %s", out)
+	}
+	_, sarif, _ := runCLI(t, "", "lint", "--profile", "all", "--format", "sarif", "testdata/rules/KS807/fail-exposed")
+	if !strings.Contains(sarif, `"relatedLocations"`) || !strings.Contains(sarif, "agent.yaml") {
+		t.Error("SARIF has no relatedLocations for KS807")
+	}
+}

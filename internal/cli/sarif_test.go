@@ -19,8 +19,8 @@ var sarifShape = map[string]struct{ required, allowed []string }{
 	"rule":       {[]string{"id"}, []string{"id", "name", "shortDescription", "fullDescription", "help", "helpUri", "defaultConfiguration", "properties"}},
 	"text":       {[]string{"text"}, []string{"text", "markdown", "properties"}},
 	"ruleConfig": {nil, []string{"enabled", "level", "rank", "parameters", "properties"}},
-	"result":     {[]string{"message"}, []string{"ruleId", "ruleIndex", "level", "message", "locations", "partialFingerprints", "fingerprints", "fixes", "properties"}},
-	"location":   {nil, []string{"physicalLocation", "message", "properties"}},
+	"result":     {[]string{"message"}, []string{"ruleId", "ruleIndex", "level", "message", "locations", "relatedLocations", "partialFingerprints", "fingerprints", "fixes", "properties"}},
+	"location":   {nil, []string{"id", "physicalLocation", "message", "properties"}},
 	"physical":   {[]string{"artifactLocation"}, []string{"artifactLocation", "region", "contextRegion", "properties"}},
 	"artifact":   {nil, []string{"uri", "uriBaseId", "index", "properties"}},
 	"region":     {nil, []string{"startLine", "startColumn", "endLine", "endColumn", "charOffset", "charLength", "properties"}},
@@ -151,7 +151,11 @@ func TestSARIFSchema(t *testing.T) {
 					}
 				}
 			}
-			for k, lv := range c.array(rat+".locations", res["locations"]) {
+			locations := c.array(rat+".locations", res["locations"])
+			if rel, ok := res["relatedLocations"]; ok {
+				locations = append(locations, c.array(rat+".relatedLocations", rel)...)
+			}
+			for k, lv := range locations {
 				lat := fmt.Sprintf("%s.locations[%d]", rat, k)
 				loc := c.object("location", lat, lv)
 				phys := c.object("physical", lat+".physicalLocation", loc["physicalLocation"])

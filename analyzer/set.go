@@ -1,0 +1,245 @@
+package analyzer
+
+import (
+	"context"
+	"sort"
+	"strconv"
+)
+
+// Set rules read the objects of a whole run, not one document: a pod no
+// NetworkPolicy selects, a Service that selects nothing. Like go/analysis
+// facts, each set rule's Collect records what it needs of every document
+// (Pass.AddFact) while documents are analyzed, and its CheckSet reads the
+// facts of the run once they are all in. Facts are small values, not
+// parse trees: a run over a large corpus keeps them all.
+
+// Fact is one recorded fact: the value a rule's Collect added, and the
+// scope of the objects it is about.
+type Fact struct {
+	Rule  *Rule
+	Value any
+	// Scope separates sets: "" for the plain files of a run; each render
+	// (of a chart with one values set, of one overlay) is a set of its
+	// own, since renders are alternatives to one another and a chart or
+	// overlay holds what it deploys together.
+	Scope string
+}
+
+// SetPass hands a set rule the facts of one scope.
+type SetPass struct {
+	Rule *Rule
+	// Facts are the rule's facts of the scope, in the order they were
+	// collected.
+	Facts []Fact
+	// Scope is the scope being checked.
+	Scope  string
+	config func(path string) *Config
+	out    *[]SetFinding
+}
+
+// Config is the configuration of a file of the set.
+func (p *SetPass) Config(path string) *Config { return p.config(path) }
+
+// Report records a finding at a location of the set.
+func (p *SetPass) Report(at Location, f Finding) {
+	f.Rule = p.Rule
+	*p.out = append(*p.out, SetFinding{At: at, Finding: f})
+}
+
+// SetFinding is a set rule's finding with the file it is in.
+type SetFinding struct {
+	At Location
+	Finding
+}
+
+// Related is another place a finding involves: the binding and the role
+// behind a service account's reach, the policy that selects a pod.
+type Related struct {
+	Location
+	Range   Range
+	Message string
+}
+
+// AddFact records a fact of the running rule (its Collect) about the
+// document; located spans come from Pass.Locate.
+func (p *Pass) AddFact(v any) {
+	if p.facts != nil {
+		*p.facts = append(*p.facts, Fact{Rule: p.Rule, Value: v, Scope: p.scope})
+	}
+}
+
+// Locate turns a span of the document into a location of the file the
+// user reads: the document's own, or for a rendered one the template,
+// values or patch line it came from. Its Lines index that file.
+func (p *Pass) Locate(start, end int) Location {
+	if p.locate != nil {
+		return p.locate(start, end)
+	}
+	return Location{Path: p.Doc.Path, Start: start, End: end, Lines: p.Doc.Lines}
+}
+
+// collect runs the set rules' collectors on a document.
+func (e *Engine) collect(doc *Document, cfg *Config, memo map[any]any, facts *[]Fact, scope string, locate func(start, end int) Location) {
+	for _, r := range e.rules {
+		if r.Phase != SetPhase || r.Collect == nil || !cfg.Enabled(r) || r.Language != "" && r.Language != doc.Language {
+			continue
+		}
+		p := &Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, facts: facts, scope: scope, locate: locate}
+		func() {
+			// A collector's panic loses its facts, not the run.
+			defer func() { _ = recover() }()
+			r.Collect(p)
+		}()
+	}
+}
+
+// HasSetRules tells whether any set rule is enabled under cfg: only then
+// are facts worth collecting.
+func (e *Engine) HasSetRules(cfg *Config) bool {
+	for _, r := range e.rules {
+		if r.Phase == SetPhase && cfg.Enabled(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// RunSet runs the set rules over the facts of a run, once per scope, and
+// returns their findings by file, completed as Run completes findings
+// (severity, range, fingerprint; namespace exclusions and suppressions
+// in the file reported at).
+func (e *Engine) RunSet(ctx context.Context, facts []Fact, configFor func(path string) *Config) []FileResult {
+	scopes := []string{""}
+	seenScope := map[string]bool{"": true}
+	for _, f := range facts {
+		if !seenScope[f.Scope] {
+			seenScope[f.Scope] = true
+			scopes = append(scopes, f.Scope)
+		}
+	}
+	var found []SetFinding
+	for _, r := range e.rules {
+		if r.Phase != SetPhase || r.CheckSet == nil {
+			continue
+		}
+		for _, scope := range scopes {
+			if ctx.Err() != nil {
+				return nil
+			}
+			var mine []Fact
+			for _, f := range facts {
+				if f.Rule == r && f.Scope == scope {
+					mine = append(mine, f)
+				}
+			}
+			if len(mine) == 0 {
+				continue
+			}
+			p := &SetPass{Rule: r, Facts: mine, Scope: scope, config: configFor, out: &found}
+			func() {
+				defer func() { _ = recover() }()
+				r.CheckSet(p)
+			}()
+		}
+	}
+	// Per file: enabled, severity, range, suppressions, fingerprints.
+	byPath := map[string]*FileResult{}
+	seen := map[string]bool{}
+	for _, sf := range found {
+		at := sf.At
+		if at.Lines == nil {
+			continue
+		}
+		cfg := configFor(at.Path)
+		f := sf.Finding
+		if !cfg.Enabled(f.Rule) || f.Object.Namespace != "" && cfg.namespaceExcluded(f.Rule.Code, f.Object.Namespace) {
+			continue
+		}
+		n := len(at.Lines.Bytes())
+		f.Start, f.End = clamp(at.Start, n), max(clamp(at.Start, n), clamp(at.End, n))
+		f.Range = at.Lines.Range(f.Start, f.End)
+		if f.Severity == 0 {
+			f.Severity = cfg.SeverityOf(f.Rule)
+		}
+		for i := range f.Related {
+			if l := f.Related[i].Lines; l != nil {
+				f.Related[i].Range = l.Range(clamp(f.Related[i].Start, len(l.Bytes())), clamp(f.Related[i].End, len(l.Bytes())))
+			}
+		}
+		key := at.Path + "\x00" + f.Rule.Code + "\x00" + f.Message + "\x00" + strconv.Itoa(f.Start)
+		if seen[key] {
+			continue // renders that agree on a source line: one finding
+		}
+		seen[key] = true
+		r, ok := byPath[at.Path]
+		if !ok {
+			r = &FileResult{Path: at.Path, Lines: at.Lines, Checked: true}
+			byPath[at.Path] = r
+		}
+		r.Findings = append(r.Findings, f)
+	}
+	var out []FileResult
+	for path, r := range byPath {
+		d := &Document{Path: path, Language: LanguageOf(path), Text: r.Lines.Bytes(), Lines: r.Lines, limits: configFor(path).Limits}
+		if d.Language == Unknown {
+			d.Language = Kubernetes
+		}
+		if sups := e.suppressions(d); len(sups) > 0 {
+			kept := r.Findings[:0]
+			for _, f := range r.Findings {
+				covered := false
+				for _, s := range sups {
+					covered = covered || s.covers(&f)
+				}
+				if !covered {
+					kept = append(kept, f)
+				}
+			}
+			r.Findings = kept
+		}
+		sort.SliceStable(r.Findings, func(i, j int) bool { return less(&r.Findings[i], &r.Findings[j]) })
+		cfg := configFor(path)
+		for i, fp := range Fingerprints(FingerprintPath(path, cfg.FingerprintRoot), r.Lines, r.Findings) {
+			r.Findings[i].Fingerprint = fp
+		}
+		out = append(out, *r)
+	}
+	SortResults(out)
+	return out
+}
+
+// MergeResults makes one result of the results of one path (a file's own
+// findings and the set rules' on it), in path order.
+func MergeResults(rs []FileResult) []FileResult {
+	index := map[string]int{}
+	var out []FileResult
+	for _, r := range rs {
+		i, ok := index[r.Path]
+		if !ok || r.Err != nil || out[i].Err != nil {
+			index[r.Path] = len(out)
+			out = append(out, r)
+			continue
+		}
+		m := &out[i]
+		m.Findings = append(m.Findings, r.Findings...)
+		m.Checked = m.Checked || r.Checked
+		m.Facts = append(m.Facts, r.Facts...)
+		if m.Lines == nil {
+			m.Lines = r.Lines
+		}
+		sort.SliceStable(m.Findings, func(a, b int) bool { return less(&m.Findings[a], &m.Findings[b]) })
+	}
+	SortResults(out)
+	return out
+}
+
+// less orders findings by position, rule and message.
+func less(a, b *Finding) bool {
+	if a.Start != b.Start {
+		return a.Start < b.Start
+	}
+	if a.Rule.Code != b.Rule.Code {
+		return a.Rule.Code < b.Rule.Code
+	}
+	return a.Message < b.Message
+}

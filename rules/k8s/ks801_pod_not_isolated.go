@@ -1,0 +1,48 @@
+package k8s
+
+import "hardline.dev/hardline/analyzer"
+
+var _ = register(&analyzer.Rule{
+	Code: "KS801", Name: "pod-not-isolated",
+	Summary:  "A pod that no NetworkPolicy of its namespace selects, in a namespace that has NetworkPolicies",
+	Severity: analyzer.Warning, Profile: analyzer.All, Phase: analyzer.SetPhase,
+	Aliases: []string{"kube-linter:non-isolated-pod"},
+	Doc: analyzer.RuleDoc{
+		Why: "Pods accept connections from any pod of the cluster, and reach any address, until a NetworkPolicy selects them: a " +
+			"compromised neighbour reaches the database, a compromised pod reaches the cloud's metadata endpoint. A namespace that " +
+			"has NetworkPolicies intends to isolate its pods; a workload that none of them selects was forgotten. Ingress and egress " +
+			"are judged apart (a policy without policyTypes covers Ingress, and Egress only when it has an egress section); egress " +
+			"is reported only in namespaces where some policy covers Egress. The objects of one run form the set: the files linted " +
+			"together, each render of a chart or kustomization with them.",
+		Bad:  "kind: NetworkPolicy\nspec:\n  podSelector: {matchLabels: {app: api}}\n---\nkind: Deployment   # app: worker: selected by none\nmetadata: {name: worker}",
+		Good: "kind: NetworkPolicy\nmetadata: {name: default-deny}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]",
+	},
+	Collect: collectObjects,
+	CheckSet: func(p *analyzer.SetPass) {
+		objs := setObjects(p)
+		policies := byNamespace(objs, func(o *object) bool { return o.Policy != nil })
+		for _, o := range objs {
+			ps := policies[o.Namespace]
+			if o.Pod == nil || len(ps) == 0 {
+				continue
+			}
+			ingress, egress, egressUsed := false, false, false
+			for _, pol := range ps {
+				egressUsed = egressUsed || pol.Policy.Egress
+				if pol.Policy.Selector.matches(o.Pod.Labels) {
+					ingress = ingress || pol.Policy.Ingress
+					egress = egress || pol.Policy.Egress
+				}
+			}
+			rel := related(ps, func(pol *object) string { return "NetworkPolicy " + pol.Ref.Name + " does not select it" }, 5)
+			if !ingress {
+				p.Report(o.At, analyzer.Finding{Object: o.Ref, Related: rel,
+					Message: "no NetworkPolicy among " + namespaceName(o.Namespace) + " selects the pods of " + describeObject(o.Ref) + " for ingress: any pod of the cluster can connect to them"})
+			}
+			if !egress && egressUsed {
+				p.Report(o.At, analyzer.Finding{Object: o.Ref, Related: rel,
+					Message: "no NetworkPolicy among " + namespaceName(o.Namespace) + " selects the pods of " + describeObject(o.Ref) + " for egress: they can connect anywhere"})
+			}
+		}
+	},
+})
