@@ -109,38 +109,33 @@ func (e *Engine) HasSetRules(cfg *Config) bool {
 // (severity, range, fingerprint; namespace exclusions and suppressions
 // in the file reported at).
 func (e *Engine) RunSet(ctx context.Context, facts []Fact, configFor func(path string) *Config) []FileResult {
-	scopes := []string{""}
-	seenScope := map[string]bool{"": true}
+	// The facts by rule and scope, once: scopes are many (one per render).
+	type group struct {
+		rule  *Rule
+		scope string
+	}
+	groups := map[group][]Fact{}
+	var order []group
 	for _, f := range facts {
-		if !seenScope[f.Scope] {
-			seenScope[f.Scope] = true
-			scopes = append(scopes, f.Scope)
+		g := group{f.Rule, f.Scope}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
 		}
+		groups[g] = append(groups[g], f)
 	}
 	var found []SetFinding
-	for _, r := range e.rules {
-		if r.Phase != SetPhase || r.CheckSet == nil {
+	for _, g := range order {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if g.rule.Phase != SetPhase || g.rule.CheckSet == nil {
 			continue
 		}
-		for _, scope := range scopes {
-			if ctx.Err() != nil {
-				return nil
-			}
-			var mine []Fact
-			for _, f := range facts {
-				if f.Rule == r && f.Scope == scope {
-					mine = append(mine, f)
-				}
-			}
-			if len(mine) == 0 {
-				continue
-			}
-			p := &SetPass{Rule: r, Facts: mine, Scope: scope, config: configFor, out: &found}
-			func() {
-				defer func() { _ = recover() }()
-				r.CheckSet(p)
-			}()
-		}
+		p := &SetPass{Rule: g.rule, Facts: groups[g], Scope: g.scope, config: configFor, out: &found}
+		func() {
+			defer func() { _ = recover() }()
+			g.rule.CheckSet(p)
+		}()
 	}
 	// Per file: enabled, severity, range, suppressions, fingerprints.
 	byPath := map[string]*FileResult{}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"hardline.dev/hardline/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -103,19 +104,7 @@ func readTestdata(t testing.TB, name string) string {
 // golden compares got with testdata/lsp/name, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("..", "testdata", "lsp", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
-	}
+	testenv.Golden(t, filepath.Join("..", "testdata", "lsp", name), got, *update)
 }
 
 type codeAction struct {

@@ -101,13 +101,21 @@ const kustomizationLevels = 3
 
 // kustomizationsNear returns the root kustomizations (not referred to by
 // another, not components) in the folder kustomizationLevels above path
-// when a kustomization sits in a folder between them; cached per folder.
+// when a kustomization sits in a folder between them.
 func (s *Server) kustomizationsNear(path string) []string {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil
 	}
-	dir, top := filepath.Dir(abs), ""
+	// Cached by the file's folder: analyses run per keystroke.
+	dir := filepath.Dir(abs)
+	s.mu.Lock()
+	roots, ok := s.kustomizeScans[dir]
+	s.mu.Unlock()
+	if ok {
+		return roots
+	}
+	top := ""
 	for d, i := dir, 0; i <= kustomizationLevels; i++ {
 		if kustomize.Find(d) != "" || top != "" {
 			top = d
@@ -118,21 +126,13 @@ func (s *Server) kustomizationsNear(path string) []string {
 		}
 		d = parent
 	}
-	if top == "" {
-		return nil
+	if top != "" {
+		if in, err := render.Discover([]string{top}, analyzer.DiscoverOptions{}); err == nil {
+			roots = in.Kustomizations
+		}
 	}
 	s.mu.Lock()
-	roots, ok := s.kustomizeScans[top]
-	s.mu.Unlock()
-	if ok {
-		return roots
-	}
-	in, err := render.Discover([]string{top}, analyzer.DiscoverOptions{})
-	if err == nil {
-		roots = in.Kustomizations
-	}
-	s.mu.Lock()
-	s.kustomizeScans[top] = roots
+	s.kustomizeScans[dir] = roots
 	s.mu.Unlock()
 	return roots
 }

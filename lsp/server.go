@@ -79,8 +79,8 @@ type Server struct {
 	policyDiags    map[string]map[string]bool
 	policyVersions map[string]string
 	// groups are the charts and kustomizations with files open, by
-	// root folder; kustomizeScans the root kustomizations found in a
-	// folder; charts finds the chart a file belongs to.
+	// root folder; kustomizeScans the root kustomizations near the files
+	// of a folder; charts finds the chart a file belongs to.
 	groups         map[string]*group
 	kustomizeScans map[string][]string
 	charts         *render.ChartFinder

@@ -128,10 +128,14 @@ func kustomizationRoots(files []string) []string {
 type ChartFinder struct {
 	mu   sync.Mutex
 	dirs map[string]string // folder → owning chart root ("" for none)
+	cwd  string            // for roots of relative paths
 }
 
 // NewChartFinder returns an empty finder.
-func NewChartFinder() *ChartFinder { return &ChartFinder{dirs: map[string]string{}} }
+func NewChartFinder() *ChartFinder {
+	cwd, _ := os.Getwd()
+	return &ChartFinder{dirs: map[string]string{}, cwd: cwd}
+}
 
 // Root returns the absolute folder of the root chart that owns path (see
 // Discover), or "".
@@ -179,7 +183,7 @@ func (c *ChartFinder) owner(path string) string {
 		}
 		chart = outer
 	}
-	return relative(path, abs, chart)
+	return c.relative(path, chart)
 }
 
 // chartOf returns the nearest folder at or above dir holding a
@@ -204,15 +208,11 @@ func (c *ChartFinder) chartOf(dir string) string {
 }
 
 // relative spells root as path was spelled: relative when path was.
-func relative(path, abs, root string) string {
-	if filepath.IsAbs(path) {
+func (c *ChartFinder) relative(path, root string) string {
+	if filepath.IsAbs(path) || c.cwd == "" {
 		return root
 	}
-	cwd, err := os.Getwd()
-	if err != nil {
-		return root
-	}
-	if rel, err := filepath.Rel(cwd, root); err == nil {
+	if rel, err := filepath.Rel(c.cwd, root); err == nil {
 		return rel
 	}
 	return root

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/internal/testenv"
 	"hardline.dev/hardline/render"
 	"hardline.dev/hardline/rules"
 )
@@ -102,19 +102,7 @@ func TestRuleFixtures(t *testing.T) {
 // golden compares got with a golden file, or rewrites it under -update.
 func golden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./rules -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
+	testenv.Golden(t, path, got, *update)
 }
 
 // TestRulesDoc keeps docs/rules.md generated from the rules' own data.

@@ -160,4 +160,8 @@ func TestRelatedLocations(t *testing.T) {
 	if !strings.Contains(sarif, `"relatedLocations"`) || !strings.Contains(sarif, "agent.yaml") {
 		t.Error("SARIF has no relatedLocations for KS807")
 	}
+	_, full, _ := runCLI(t, "", "lint", "--profile", "all", "--format", "full", "testdata/rules/KS807/fail-exposed")
+	if !strings.Contains(full, "related testdata/rules/KS807/fail-exposed/agent.yaml:15:7: DaemonSet \"agent\" runs with hostNetwork: true") {
+		t.Errorf("the full format has no related line:\n%s", full)
+	}
 }

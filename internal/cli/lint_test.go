@@ -12,7 +12,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/google/go-cmp/cmp"
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/analyzer/report"
 	"hardline.dev/hardline/internal/testenv"
@@ -60,22 +59,7 @@ func runCLIWith(t *testing.T, adjust func(*Env), stdin string, args ...string) (
 
 func golden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test . -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
+	testenv.Golden(t, path, got, *update)
 }
 
 // examplesSummary is the closing line of the quick start.

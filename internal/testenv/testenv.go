@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // RequireEnv, when set to a non-empty value, turns a missing ../shared
@@ -156,5 +158,27 @@ func SlowGuard(t testing.TB, input []byte) func() {
 		if d := time.Since(start); d > limit {
 			t.Fatalf("%d-byte input took %v (over %s=%v):\n%q", len(input), d, FuzzSlowEnv, limit, input)
 		}
+	}
+}
+
+// Golden compares got with the golden file at path, or (update, the
+// tests' -update flag) writes it there.
+func Golden(tb testing.TB, path, got string, update bool) {
+	tb.Helper()
+	if update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatalf("%v (run the test with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		tb.Errorf("%s mismatch (-want +got):\n%s", path, diff)
 	}
 }

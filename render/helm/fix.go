@@ -3,6 +3,7 @@ package helm
 import (
 	"bytes"
 	"regexp"
+	"sort"
 	"strings"
 
 	"hardline.dev/hardline/analyzer"
@@ -186,8 +187,8 @@ func (m *templateMap) sourceOffset(o int) (file, off int, ok bool) {
 	if f, off, ok := mk.literal(o); ok {
 		return f, off, true
 	}
-	for _, r := range mk.runs {
-		if r.out < o || r.file < 0 {
+	for _, r := range mk.runs[sort.Search(len(mk.runs), func(i int) bool { return mk.runs[i].out >= o }):] {
+		if r.file < 0 {
 			continue
 		}
 		// Only line breaks and indentation between: the same line breaks

@@ -161,13 +161,27 @@ func TestBadCharts(t *testing.T) {
 // reported; the caller goes on.
 func TestRenderTimeout(t *testing.T) {
 	dir := writeChart(t, map[string]string{
-		// A few seconds of work, which the abandoned render finishes
-		// in the background.
-		"templates/a.yaml": "{{- range until 3000 }}{{ range until 3000 }}{{ end }}{{ end }}\n",
+		// A few seconds of work, which an abandoned render finishes in
+		// the background.
+		"templates/a.yaml": "{{- range until 10000 }}{{ range until 3000 }}{{ end }}{{ end }}\n",
 	})
-	rs := Renders(context.Background(), dir, Options{Timeout: time.Millisecond})
-	if len(rs[0].Problems) != 1 || !strings.Contains(rs[0].Problems[0].Message, "took longer than 1ms") {
-		t.Errorf("want a timeout problem, got %+v", rs[0].Problems)
+	// Wait (a liveness bound, not a speed figure) until the abandoned
+	// renders end, so that other tests render again.
+	defer func() {
+		for deadline := time.Now().Add(2 * time.Minute); abandoned.Load() > 0 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	for i := range maxAbandoned {
+		rs := Renders(context.Background(), dir, Options{Timeout: time.Millisecond})
+		if len(rs[0].Problems) != 1 || !strings.Contains(rs[0].Problems[0].Message, "took longer than 1ms") {
+			t.Fatalf("render %d: want a timeout problem, got %+v", i, rs[0].Problems)
+		}
+	}
+	// While they run, no new render starts.
+	rs := Renders(context.Background(), dir, Options{Timeout: time.Minute})
+	if len(rs[0].Problems) != 1 || !strings.Contains(rs[0].Problems[0].Message, "still running") {
+		t.Errorf("want the render refused while %d abandoned ones run, got %+v", maxAbandoned, rs[0].Problems)
 	}
 }
 
@@ -228,4 +242,20 @@ func writeChart(t *testing.T, files map[string]string) string {
 		}
 	}
 	return dir
+}
+
+// TestChartSizeLimits: a chart larger than ten times limits.maxFileBytes
+// is not read, and one that renders more than that is not linted.
+func TestChartSizeLimits(t *testing.T) {
+	limits := analyzer.DefaultConfig().Limits
+	limits.MaxFileBytes = 100
+	big := writeChart(t, map[string]string{"templates/a.yaml": "a: " + strings.Repeat("x", 2000) + "\n"})
+	if rs := Renders(context.Background(), big, Options{Limits: limits}); len(rs[0].Problems) != 1 || !strings.Contains(rs[0].Problems[0].Message, "larger than limits.maxFileBytes") {
+		t.Errorf("a chart over the limit: %+v", rs[0].Problems)
+	}
+	limits.MaxFileBytes = 300
+	loud := writeChart(t, map[string]string{"templates/a.yaml": "a: {{ repeat 5000 \"x\" }}\n"})
+	if rs := Renders(context.Background(), loud, Options{Limits: limits}); len(rs[0].Problems) != 1 || !strings.Contains(rs[0].Problems[0].Message, "renders 5004 bytes") {
+		t.Errorf("a render over the limit: %+v", rs[0].Problems)
+	}
 }

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
+
+	"hardline.dev/hardline/render/internal/readfile"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
@@ -17,7 +19,7 @@ import (
 
 // ReadFile reads a file; an editor passes one that prefers its unsaved
 // buffers to the disk.
-type ReadFile func(path string) ([]byte, error)
+type ReadFile = readfile.Func
 
 // files is a chart folder read into memory, as Helm's directory loader
 // reads it (.helmignore applied, a byte-order mark dropped), with its
@@ -29,6 +31,11 @@ type files struct {
 	// archives are subcharts packed as .tgz: Helm loads them, hardline
 	// has no lines in them.
 	archives []archive
+
+	// values and chains, of the top chart: see chartValues.
+	valuesOnce sync.Once
+	values     map[string]*valuesFile
+	chains     map[string]chain
 }
 
 type archive struct {
@@ -176,6 +183,3 @@ func (f *files) load(where map[*chart.File]templateFile) (*chart.Chart, error) {
 	}
 	return c, nil
 }
-
-// osRead is ReadFile for the disk.
-func osRead(p string) ([]byte, error) { return os.ReadFile(p) }

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/render/internal/readfile"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
@@ -66,7 +67,7 @@ func (o Options) withDefaults() Options {
 		o.KubeVersion = analyzer.LatestKubernetesVersion
 	}
 	if o.Read == nil {
-		o.Read = osRead
+		o.Read = readfile.Disk
 	}
 	if o.Limits == (analyzer.Limits{}) {
 		o.Limits = analyzer.DefaultConfig().Limits
@@ -205,8 +206,8 @@ func render(ctx context.Context, fs *files, chartText []byte, name string, value
 
 	// Values: the charts' values.yaml files, for positions, then the
 	// user's files and --set.
-	sources := &valueSources{charts: map[string]*valuesFile{}, chains: map[string]chain{}}
-	fs.valuesFiles(sources, rd, opts, chain{})
+	charts, chains := fs.chartValues(&opts.Limits)
+	sources := &valueSources{charts: charts, chains: chains}
 	if sources.charts[dir] != nil {
 		rd.Values = append(rd.Values, "values.yaml")
 	}
@@ -377,7 +378,7 @@ func render(ctx context.Context, fs *files, chartText []byte, name string, value
 	}
 	rd.Rerender = func(ctx context.Context, files map[string][]byte) *analyzer.Rendered {
 		o := opts
-		o.Read = overlay(opts.Read, files)
+		o.Read = readfile.Overlay(opts.Read, files)
 		fs, chartText, done := prepare(dir, o)
 		if done != nil {
 			return done
@@ -387,38 +388,26 @@ func render(ctx context.Context, fs *files, chartText []byte, name string, value
 	return rd
 }
 
-// overlay reads files from the map (by absolute path) before read.
-func overlay(read ReadFile, files map[string][]byte) ReadFile {
-	byAbs := map[string][]byte{}
-	for p, text := range files {
-		if abs, err := filepath.Abs(p); err == nil {
-			byAbs[abs] = text
-		}
-	}
-	return func(p string) ([]byte, error) {
-		if abs, err := filepath.Abs(p); err == nil {
-			if text, ok := byAbs[abs]; ok {
-				return text, nil
-			}
-		}
-		return read(p)
-	}
+// chartValues returns the charts' values.yaml files, parsed for positions
+// once for every render of the chart, and each chart's chain.
+func (f *files) chartValues(limits *analyzer.Limits) (map[string]*valuesFile, map[string]chain) {
+	f.valuesOnce.Do(func() {
+		f.values, f.chains = map[string]*valuesFile{}, map[string]chain{}
+		f.readValues(f, limits, chain{})
+	})
+	return f.values, f.chains
 }
 
-// valuesFiles reads the values.yaml of the chart and its subchart
-// folders, for positions, and records each chart's chain.
-func (f *files) valuesFiles(s *valueSources, rd *analyzer.Rendered, opts Options, parent chain) {
+func (f *files) readValues(top *files, limits *analyzer.Limits, parent chain) {
 	ch := chain{names: parent.names, folders: append(slices.Clone(parent.folders), f.dir)}
-	s.chains[f.dir] = ch
+	top.chains[f.dir] = ch
 	for _, b := range f.chart {
 		if b.Name == "values.yaml" {
-			p := filepath.Join(f.dir, "values.yaml")
-			s.charts[f.dir] = parseValues(p, b.Data, &opts.Limits)
+			top.values[f.dir] = parseValues(filepath.Join(f.dir, "values.yaml"), b.Data, limits)
 		}
 	}
 	for _, sub := range f.subs {
-		name := subchartName(sub)
-		sub.valuesFiles(s, rd, opts, chain{names: append(slices.Clone(ch.names), name), folders: ch.folders})
+		sub.readValues(top, limits, chain{names: append(slices.Clone(ch.names), subchartName(sub)), folders: ch.folders})
 	}
 }
 

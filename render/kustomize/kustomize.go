@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/render/internal/readfile"
 
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resmap"
@@ -30,7 +31,7 @@ var FileNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomizati
 
 // ReadFile reads a file; an editor passes one that prefers its unsaved
 // buffers to the disk.
-type ReadFile func(path string) ([]byte, error)
+type ReadFile = readfile.Func
 
 // Options say how to build.
 type Options struct {
@@ -103,7 +104,7 @@ var defaultSchema = openapi.GetSchemaVersion()
 // not to be linted alone).
 func Build(ctx context.Context, dir string, opts Options) (*analyzer.Rendered, []string) {
 	if opts.Read == nil {
-		opts.Read = os.ReadFile
+		opts.Read = readfile.Disk
 	}
 	if opts.Limits == (analyzer.Limits{}) {
 		opts.Limits = analyzer.DefaultConfig().Limits
@@ -183,29 +184,11 @@ func Build(ctx context.Context, dir string, opts Options) (*analyzer.Rendered, [
 	rd.Docs = []analyzer.RenderedDoc{{Path: kustFile, Text: doc, Map: bm}}
 	rd.Rerender = func(ctx context.Context, files map[string][]byte) *analyzer.Rendered {
 		o := opts
-		o.Read = overlayRead(opts.Read, files)
+		o.Read = readfile.Overlay(opts.Read, files)
 		again, _ := Build(ctx, dir, o)
 		return again
 	}
 	return rd, read
-}
-
-// overlayRead reads files from the map (by absolute path) before read.
-func overlayRead(read ReadFile, files map[string][]byte) ReadFile {
-	byAbs := map[string][]byte{}
-	for p, text := range files {
-		if abs, err := filepath.Abs(p); err == nil {
-			byAbs[abs] = text
-		}
-	}
-	return func(p string) ([]byte, error) {
-		if abs, err := filepath.Abs(p); err == nil {
-			if text, ok := byAbs[abs]; ok {
-				return text, nil
-			}
-		}
-		return read(p)
-	}
 }
 
 // runSafely runs the build; a panic in kustomize becomes an error.

@@ -18,17 +18,9 @@ var _ = register(&analyzer.Rule{
 	Collect: collectObjects,
 	CheckSet: func(p *analyzer.SetPass) {
 		objs := setObjects(p)
-		byOperator := operated(objs)
-		pods := byNamespace(objs, func(o *object) bool { return o.Pod != nil })
+		in := podsOf(objs)
 		for _, o := range objs {
-			if byOperator[o.Namespace] || o.Policy == nil || len(pods[o.Namespace]) == 0 || !o.Policy.Selector.judged(pods[o.Namespace]) {
-				continue
-			}
-			selected := false
-			for _, w := range pods[o.Namespace] {
-				selected = selected || o.Policy.Selector.matches(w.Pod.Labels)
-			}
-			if !selected {
+			if o.Policy != nil && in.dangling(o.Namespace, o.Policy.Selector) {
 				p.Report(o.At, analyzer.Finding{Object: o.Ref,
 					Message: "NetworkPolicy " + o.Ref.Name + " selects none of the pods among " + namespaceName(o.Namespace) + ": it isolates nothing"})
 			}

@@ -23,21 +23,9 @@ var _ = register(&analyzer.Rule{
 	Collect: collectObjects,
 	CheckSet: func(p *analyzer.SetPass) {
 		objs := setObjects(p)
-		byOperator := operated(objs)
-		pods := byNamespace(objs, func(o *object) bool { return o.Pod != nil })
+		in := podsOf(objs)
 		for _, o := range objs {
-			if byOperator[o.Namespace] || o.Service == nil || o.Service.Selector == nil || len(pods[o.Namespace]) == 0 {
-				continue
-			}
-			sel := selector{Labels: o.Service.Selector}
-			if !sel.judged(pods[o.Namespace]) {
-				continue
-			}
-			matched := false
-			for _, w := range pods[o.Namespace] {
-				matched = matched || sel.matches(w.Pod.Labels)
-			}
-			if !matched {
+			if o.Service != nil && o.Service.Selector != nil && in.dangling(o.Namespace, selector{Labels: o.Service.Selector}) {
 				p.Report(o.At, analyzer.Finding{Object: o.Ref,
 					Message: "Service " + o.Ref.Name + " selects " + labelList(o.Service.Selector) + ", which no pod among " + namespaceName(o.Namespace) + " has"})
 			}

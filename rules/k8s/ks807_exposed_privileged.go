@@ -17,14 +17,14 @@ var _ = register(&analyzer.Rule{
 	Collect: collectObjects,
 	CheckSet: func(p *analyzer.SetPass) {
 		objs := setObjects(p)
-		pods := byNamespace(objs, func(o *object) bool { return o.Pod != nil })
+		in := podsOf(objs)
 		for _, o := range objs {
 			s := o.Service
 			if s == nil || s.Selector == nil || s.Type != "NodePort" && s.Type != "LoadBalancer" {
 				continue
 			}
 			sel := selector{Labels: s.Selector}
-			for _, w := range pods[o.Namespace] {
+			for _, w := range in.byNS[o.Namespace] {
 				if w.Pod.Risk == "" || !sel.matches(w.Pod.Labels) {
 					continue
 				}

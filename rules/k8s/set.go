@@ -410,3 +410,30 @@ func related(objs []*object, message func(*object) string, limit int) []analyzer
 	}
 	return out
 }
+
+// pods indexes the workloads of a set by namespace, and knows where the
+// set cannot judge a selector.
+type pods struct {
+	byNS     map[string][]*object
+	operated map[string]bool
+}
+
+func podsOf(objs []*object) pods {
+	return pods{byNS: byNamespace(objs, func(o *object) bool { return o.Pod != nil }), operated: operated(objs)}
+}
+
+// dangling tells whether sel selects none of the pods of namespace ns,
+// when the set can judge it: the namespace has workloads, no operator may
+// make others, and they carry the labels sel names.
+func (x pods) dangling(ns string, sel selector) bool {
+	in := x.byNS[ns]
+	if x.operated[ns] || len(in) == 0 || !sel.judged(in) {
+		return false
+	}
+	for _, w := range in {
+		if sel.matches(w.Pod.Labels) {
+			return false
+		}
+	}
+	return true
+}
