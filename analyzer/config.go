@@ -50,6 +50,9 @@ type Config struct {
 	Workloads []WorkloadKind
 	// Helm says how charts render, per chart folder.
 	Helm []HelmChart
+	// Cluster says what the set rules may assume of the cluster the
+	// objects go to.
+	Cluster Cluster
 	// FingerprintRoot is the folder fingerprints hash paths relative to
 	// outside a repository (FingerprintPath): set by the CLI to a
 	// baseline's folder, never read from a file.
@@ -105,6 +108,16 @@ func (c *Config) HelmFor(dir string) HelmChart {
 		}
 	}
 	return HelmChart{}
+}
+
+// Cluster is what the set rules may assume of the target cluster.
+type Cluster struct {
+	// Namespace is the namespace of objects that name none, outside a
+	// chart (whose release namespace comes first).
+	Namespace string
+	// NetworkPolicies says the cluster enforces NetworkPolicies: every
+	// pod should be selected by one, even in namespaces without any.
+	NetworkPolicies bool
 }
 
 // RuleSetting is "off" or a severity override.
@@ -308,6 +321,12 @@ func ApplyConfig(base Config, source string, text []byte, rules []*Rule) (Config
 				return cfg, err
 			}
 			cfg.Workloads = list
+		case "cluster":
+			c, err := p.cluster(v)
+			if err != nil {
+				return cfg, err
+			}
+			cfg.Cluster = c
 		case "helm":
 			list, err := p.helm(v)
 			if err != nil {
@@ -315,7 +334,7 @@ func ApplyConfig(base Config, source string, text []byte, rules []*Rule) (Config
 			}
 			cfg.Helm = list
 		default:
-			return cfg, p.errorf(f.Key, "unknown key %q (known: profile, kubernetesVersion, rules, exclude, namespaces, policies, regoVersion, policyNamespaces, data, network, docsURL, limits, workloads, helm)", key)
+			return cfg, p.errorf(f.Key, "unknown key %q (known: profile, kubernetesVersion, rules, exclude, namespaces, policies, regoVersion, policyNamespaces, data, network, docsURL, limits, workloads, helm, cluster)", key)
 		}
 	}
 	return cfg, nil
@@ -415,6 +434,35 @@ func (p *configParser) helm(n *yaml.Node) ([]HelmChart, error) {
 		out = append(out, h)
 	}
 	return out, nil
+}
+
+// cluster reads the cluster section: {namespace, networkPolicies}.
+func (p *configParser) cluster(n *yaml.Node) (Cluster, error) {
+	var c Cluster
+	if n.Kind != yaml.MappingNode {
+		return c, p.errorf(n, "cluster: want {namespace, networkPolicies}")
+	}
+	for _, f := range Fields(n) {
+		s, err := p.str(f.Value)
+		if err != nil {
+			return c, p.wrap(f.Value, err)
+		}
+		switch f.Key.Value {
+		case "namespace":
+			c.Namespace = s
+		case "networkPolicies":
+			switch s {
+			case "enforced":
+				c.NetworkPolicies = true
+			case "unknown":
+			default:
+				return c, p.errorf(f.Value, "cluster.networkPolicies: want enforced or unknown, not %q", s)
+			}
+		default:
+			return c, p.errorf(f.Key, "cluster: unknown key %q (known: namespace, networkPolicies)", f.Key.Value)
+		}
+	}
+	return c, nil
 }
 
 // workloads reads the custom workload kinds: a list of {apiVersion or

@@ -58,18 +58,17 @@ func (e *Engine) Rule(word string) *Rule {
 // it returns nil then, and the caller tells that from "no findings" by
 // ctx.Err().
 func (e *Engine) Run(ctx context.Context, doc *Document, cfg *Config) []Finding {
-	out, _ := e.run(ctx, doc, cfg, false, "", nil)
+	out, _ := e.run(ctx, doc, cfg, nil)
 	return out
 }
 
 // RunWithFacts is Run that also collects the set rules' facts about the
-// document (set.go), for objects of scope, with locate mapping spans to
-// the files users read (nil: the document's own).
-func (e *Engine) RunWithFacts(ctx context.Context, doc *Document, cfg *Config, scope string, locate func(start, end int) Location) ([]Finding, []Fact) {
-	return e.run(ctx, doc, cfg, true, scope, locate)
+// document (set.go), as objects of the set in.
+func (e *Engine) RunWithFacts(ctx context.Context, doc *Document, cfg *Config, in SetScope) ([]Finding, []Fact) {
+	return e.run(ctx, doc, cfg, &in)
 }
 
-func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, withFacts bool, scope string, locate func(start, end int) Location) ([]Finding, []Fact) {
+func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetScope) ([]Finding, []Fact) {
 	if cfg == nil {
 		def := DefaultConfig()
 		cfg = &def
@@ -126,8 +125,8 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, withFacts 
 		out[i].Fingerprint = fp
 	}
 	var facts []Fact
-	if withFacts {
-		e.collect(doc, cfg, memo, &facts, scope, locate)
+	if in != nil {
+		e.collect(doc, cfg, memo, &facts, in)
 	}
 	return out, facts
 }

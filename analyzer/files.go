@@ -216,7 +216,7 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 		return FileResult{Path: path, Err: err}
 	}
 	doc := Parse(path, text, opts)
-	findings, facts := e.RunWithFacts(ctx, doc, cfg, "", nil)
+	findings, facts := e.RunWithFacts(ctx, doc, cfg, SetScope{})
 	switch detail {
 	case VerifiedFixes:
 		e.AttachFixes(ctx, doc, cfg, findings)

@@ -50,6 +50,10 @@ type Rendered struct {
 	// the sources are verified on the new render. Nil when the renderer
 	// cannot.
 	Rerender func(ctx context.Context, files map[string][]byte) *Rendered
+	// Namespace is where the render's objects that name no namespace
+	// go: a chart's release namespace ("" for a kustomization, which
+	// writes its namespace into the objects).
+	Namespace string
 	// Facts are what set rules collected from the render's objects
 	// (LintRendered fills it), located in the source files.
 	Facts []Fact
@@ -260,7 +264,7 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 				return loc
 			}
 			var facts []Fact
-			found[i], facts = e.RunWithFacts(ctx, d, cfg, rd.Scope(), locate)
+			found[i], facts = e.RunWithFacts(ctx, d, cfg, SetScope{ID: rd.Scope(), Namespace: rd.Namespace, Locate: locate})
 			rd.Facts = append(rd.Facts, facts...)
 			before = append(before, renderedIDs(found[i])...)
 		}

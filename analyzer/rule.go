@@ -263,10 +263,9 @@ type Pass struct {
 	// collecting them: fix verification needs only the counts.
 	ids  map[identity]int
 	sups []*Suppression
-	// facts, scope and locate serve set rules' collectors (set.go).
-	facts  *[]Fact
-	scope  string
-	locate func(start, end int) Location
+	// facts and set serve set rules' collectors (set.go).
+	facts *[]Fact
+	set   *SetScope
 }
 
 // Suppressions lists the document's suppressions with their use, for

@@ -25,6 +25,18 @@ type Fact struct {
 	Scope string
 }
 
+// SetScope is the set a document's objects belong to.
+type SetScope struct {
+	// ID is the Fact.Scope of its facts.
+	ID string
+	// Namespace is where the set's objects that name no namespace go: a
+	// chart's release namespace ("" when the set does not say).
+	Namespace string
+	// Locate maps spans of the document to the files users read (nil:
+	// the document's own).
+	Locate func(start, end int) Location
+}
+
 // SetPass hands a set rule the facts of one scope.
 type SetPass struct {
 	Rule *Rule
@@ -64,33 +76,54 @@ type Related struct {
 // document; located spans come from Pass.Locate.
 func (p *Pass) AddFact(v any) {
 	if p.facts != nil {
-		*p.facts = append(*p.facts, Fact{Rule: p.Rule, Value: v, Scope: p.scope})
+		*p.facts = append(*p.facts, Fact{Rule: p.Rule, Value: v, Scope: p.set.ID})
 	}
+}
+
+// Namespace is the namespace of an object of the document: its own, else
+// its set's (a chart's release namespace), else the configured cluster
+// default; "" when none says.
+func (p *Pass) Namespace(o *Object) string {
+	switch {
+	case o.Namespace != "":
+		return o.Namespace
+	case p.set != nil && p.set.Namespace != "":
+		return p.set.Namespace
+	}
+	return p.Config.Cluster.Namespace
 }
 
 // Locate turns a span of the document into a location of the file the
 // user reads: the document's own, or for a rendered one the template,
 // values or patch line it came from. Its Lines index that file.
 func (p *Pass) Locate(start, end int) Location {
-	if p.locate != nil {
-		return p.locate(start, end)
+	if p.set != nil && p.set.Locate != nil {
+		return p.set.Locate(start, end)
 	}
 	return Location{Path: p.Doc.Path, Start: start, End: end, Lines: p.Doc.Lines}
 }
 
 // collect runs the set rules' collectors on a document.
-func (e *Engine) collect(doc *Document, cfg *Config, memo map[any]any, facts *[]Fact, scope string, locate func(start, end int) Location) {
+func (e *Engine) collect(doc *Document, cfg *Config, memo map[any]any, facts *[]Fact, in *SetScope) {
 	for _, r := range e.rules {
 		if r.Phase != SetPhase || r.Collect == nil || !cfg.Enabled(r) || r.Language != "" && r.Language != doc.Language {
 			continue
 		}
-		p := &Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, facts: facts, scope: scope, locate: locate}
+		p := &Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, facts: facts, set: in}
 		func() {
 			// A collector's panic loses its facts, not the run.
 			defer func() { _ = recover() }()
 			r.Collect(p)
 		}()
 	}
+}
+
+// CollectFacts runs only the set rules' collectors on a document: what a
+// workspace index needs of files no one has open.
+func (e *Engine) CollectFacts(doc *Document, cfg *Config, in SetScope) []Fact {
+	var facts []Fact
+	e.collect(doc, cfg, map[any]any{}, &facts, &in)
+	return facts
 }
 
 // HasSetRules tells whether any set rule is enabled under cfg: only then

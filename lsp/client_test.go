@@ -179,9 +179,14 @@ var clientCapabilities = map[string]any{
 }
 
 func (c *testClient) initialize(options any) map[string]any {
+	return c.initializeRoot(options, nil)
+}
+
+// initializeRoot starts the session with a workspace root (a file URI).
+func (c *testClient) initializeRoot(options any, root any) map[string]any {
 	var res map[string]any
 	c.request("initialize", map[string]any{
-		"processId": nil, "rootUri": nil, "capabilities": clientCapabilities,
+		"processId": nil, "rootUri": root, "capabilities": clientCapabilities,
 		"initializationOptions": options,
 	}, &res)
 	c.notify("initialized", map[string]any{})
@@ -306,6 +311,13 @@ type lspDiagnostic struct {
 	Message         string                `json:"message"`
 	Tags            []int                 `json:"tags"`
 	Data            json.RawMessage       `json:"data"`
+	Related         []struct {
+		Location struct {
+			URI   string   `json:"uri"`
+			Range lspRange `json:"range"`
+		} `json:"location"`
+		Message string `json:"message"`
+	} `json:"relatedInformation"`
 }
 
 type published struct {

@@ -83,6 +83,10 @@ type analysis struct {
 	// grouped: the document belongs to a chart or kustomization, whose
 	// render publishes its diagnostics (renders.go).
 	grouped bool
+	// setRules says the config enables set rules; facts are then what
+	// their collectors found, for the workspace set (workspace.go).
+	setRules bool
+	facts    []analyzer.Fact
 }
 
 // language tells what a buffer is analyzed as. YAML counts as Kubernetes
@@ -197,6 +201,12 @@ func (s *Server) didSave(_ *glsp.Context, p *protocol.DidSaveTextDocumentParams)
 		s.configChanged()
 	case isPolicyFile(name):
 		s.reanalyzeAll()
+	default:
+		// For clients without watched files: the saved file is what the
+		// workspace set reads once the buffer closes.
+		if path := uriPath(p.TextDocument.URI); path != "" {
+			go s.reindexFiles([]string{path})
+		}
 	}
 	return nil
 }
@@ -219,6 +229,7 @@ func (s *Server) didClose(_ *glsp.Context, p *protocol.DidCloseTextDocumentParam
 	if d == nil {
 		return nil
 	}
+	s.forgetBuffer(d.setKey(), d.path)
 	d.publish.Lock()
 	defer d.publish.Unlock()
 	s.publish(d.uri, nil, []protocol.Diagnostic{})
@@ -231,21 +242,48 @@ func (s *Server) didClose(_ *glsp.Context, p *protocol.DidCloseTextDocumentParam
 
 func (s *Server) didChangeWatchedFiles(_ *glsp.Context, p *protocol.DidChangeWatchedFilesParams) error {
 	policies := false
+	var manifests []string
 	for _, c := range p.Changes {
 		if isConfigFile(uriName(c.URI)) {
 			s.configChanged()
 			return nil
 		}
 		policies = policies || isPolicyFile(uriName(c.URI))
+		if path := uriPath(c.URI); path != "" && analyzer.LanguageOf(path) == analyzer.Kubernetes {
+			manifests = append(manifests, path)
+		}
 	}
 	if policies {
 		s.reanalyzeAll()
+		return nil
+	}
+	if len(manifests) > 0 {
+		go s.reindexFiles(manifests)
 	}
 	return nil
 }
 
-func (s *Server) didChangeWorkspaceFolders(*glsp.Context, *protocol.DidChangeWorkspaceFoldersParams) error {
-	// A new folder may bring its own .hardline.yaml for open documents.
+func (s *Server) didChangeWorkspaceFolders(_ *glsp.Context, p *protocol.DidChangeWorkspaceFoldersParams) error {
+	s.mu.Lock()
+	removed := map[string]bool{}
+	for _, f := range p.Event.Removed {
+		removed[uriPath(f.URI)] = true
+	}
+	var folders []string
+	for _, f := range s.ws.folders {
+		if !removed[f] {
+			folders = append(folders, f)
+		}
+	}
+	for _, f := range p.Event.Added {
+		if path := uriPath(f.URI); path != "" {
+			folders = append(folders, path)
+		}
+	}
+	s.ws.folders = folders
+	s.mu.Unlock()
+	// A new folder may bring its own .hardline.yaml for open documents,
+	// and manifests for the workspace set.
 	s.configChanged()
 	return nil
 }
@@ -341,6 +379,8 @@ func (s *Server) reanalyzeAll() {
 	defer s.mu.Unlock()
 	s.configGen++
 	s.kustomizeScans = map[string][]string{}
+	// The workspace set's facts were collected under the old config.
+	s.resetWorkspaceLocked()
 	// Settings may re-grade HL005: publish the policy problems again.
 	s.policyVersions = map[string]string{}
 	for _, d := range s.docs {
@@ -392,7 +432,7 @@ func (s *Server) analyzeAndPublish(d *document, version int32) {
 	s.mu.Lock()
 	live := s.docs[d.uri] == d && d.version == version
 	s.mu.Unlock()
-	diags := s.diagnostics(a)
+	diags := append(s.diagnostics(a), s.setDiagnostics(d, a)...)
 	if !live || len(diags) == 0 && !d.shown && a.doc == nil {
 		return // other YAML: nothing to say, nothing to clear
 	}
@@ -498,6 +538,9 @@ func (s *Server) current(ctx context.Context, d *document, version int32) *analy
 			d.running = nil
 		}
 		s.mu.Unlock()
+		if r.result != nil {
+			s.setFacts(d.setKey(), a.facts, a.setRules)
+		}
 		r.cancel()
 		close(r.done)
 		return r.result
@@ -536,7 +579,11 @@ func (s *Server) analyze(ctx context.Context, d *document, version int32, text [
 		opts.KustomizePatch = analyzer.IsKustomizePatch(d.path)
 	}
 	a.doc = analyzer.Parse(d.name, text, opts)
-	a.findings = s.engine.Run(ctx, a.doc, a.cfg)
+	if a.setRules = s.engine.HasSetRules(a.cfg); a.setRules && a.lang == analyzer.Kubernetes {
+		a.findings, a.facts = s.engine.RunWithFacts(ctx, a.doc, a.cfg, analyzer.SetScope{})
+	} else {
+		a.findings = s.engine.Run(ctx, a.doc, a.cfg)
+	}
 	if ctx.Err() != nil {
 		s.tracef("analysis of %s version %d cancelled: a newer version replaced it", d.uri, version)
 		return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -71,6 +72,19 @@ func diagnostic(lines *analyzer.Lines, f *analyzer.Finding, version int32, docsU
 		Source:          ptr("hardline"),
 		Message:         f.Message,
 		Data:            diagData{Version: version, ID: f.Fingerprint, Rule: f.Rule.Code},
+	}
+	for _, r := range f.Related {
+		if r.Lines == nil {
+			continue
+		}
+		abs, err := filepath.Abs(r.Path)
+		if err != nil {
+			continue
+		}
+		d.RelatedInformation = append(d.RelatedInformation, protocol.DiagnosticRelatedInformation{
+			Location: protocol.Location{URI: pathURI(abs), Range: rangeOf(r.Lines, r.Start, r.End)},
+			Message:  r.Message,
+		})
 	}
 	switch f.Rule.Tag {
 	case analyzer.Unnecessary:
@@ -548,6 +562,7 @@ func (s *Server) hover(ctx *glsp.Context, p *protocol.HoverParams) (*protocol.Ho
 		lines, findings = s.publishedFindings(d)
 	case a.doc != nil:
 		lines = a.doc.Lines
+		findings = append(findings[:len(findings):len(findings)], s.setFindings(d)...)
 	}
 	if lines == nil {
 		return nil, nil

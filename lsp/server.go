@@ -84,6 +84,8 @@ type Server struct {
 	groups         map[string]*group
 	kustomizeScans map[string][]string
 	charts         *render.ChartFinder
+	// ws is the workspace set of the set rules (workspace.go).
+	ws workspace
 }
 
 // clientCaps are the client capabilities the server acts on.
@@ -112,6 +114,7 @@ func New(opts Options) *Server {
 		kustomizeScans: map[string][]string{},
 		charts:         render.NewChartFinder(),
 	}
+	s.resetWorkspaceLocked()
 	s.handler = protocol.Handler{
 		Initialize: s.initialize,
 		Handler: protocol316.Handler{
@@ -343,6 +346,7 @@ func (s *Server) initialize(_ *glsp.Context, p *protocol.InitializeParams) (any,
 	}
 	s.mu.Lock()
 	s.caps = caps
+	s.ws.folders = workspaceFolders(p)
 	if p.Trace != nil {
 		s.trace = *p.Trace
 	}
@@ -395,7 +399,9 @@ func (s *Server) initializedNotification(*glsp.Context, *protocol316.Initialized
 			ID:     "hardline-config-files",
 			Method: string(protocol316.MethodWorkspaceDidChangeWatchedFiles),
 			RegisterOptions: protocol316.DidChangeWatchedFilesRegistrationOptions{
-				Watchers: []protocol316.FileSystemWatcher{{GlobPattern: "**/" + analyzer.ConfigFileName}, {GlobPattern: "**/*.rego"}},
+				// Manifests too: the workspace set reads them from disk.
+				Watchers: []protocol316.FileSystemWatcher{{GlobPattern: "**/" + analyzer.ConfigFileName}, {GlobPattern: "**/*.rego"},
+					{GlobPattern: "**/*.{yaml,yml,json}"}},
 			},
 		}}}
 		if err := s.conn.call(ctx, string(protocol316.ServerClientRegisterCapability), params, nil); err != nil {
@@ -403,6 +409,25 @@ func (s *Server) initializedNotification(*glsp.Context, *protocol316.Initialized
 		}
 	}()
 	return nil
+}
+
+// workspaceFolders are the folders of the session: its workspace folders,
+// else its root.
+func workspaceFolders(p *protocol.InitializeParams) []string {
+	var out []string
+	for _, f := range p.WorkspaceFolders {
+		if path := uriPath(f.URI); path != "" {
+			out = append(out, path)
+		}
+	}
+	switch {
+	case len(out) > 0:
+	case p.RootURI != nil && uriPath(*p.RootURI) != "":
+		out = append(out, uriPath(*p.RootURI))
+	case p.RootPath != nil && *p.RootPath != "":
+		out = append(out, *p.RootPath)
+	}
+	return out
 }
 
 func (s *Server) setTrace(_ *glsp.Context, p *protocol316.SetTraceParams) error {

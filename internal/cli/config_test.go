@@ -44,6 +44,9 @@ func TestConfigErrors(t *testing.T) {
 		{"limits:\n  policyTimeout: soon\n", ".hardline.yaml:2:18: policyTimeout: want a positive duration"},
 		{"limits:\n  maxMemory: 1\n", ".hardline.yaml:2:3: unknown limit \"maxMemory\""},
 		{"docsURL: ftp://x\n", ".hardline.yaml:1:10: docsURL \"ftp://x\": want an http(s) URL"},
+		{"cluster:\n  networkPolicies: yes\n", ".hardline.yaml:2:20: cluster.networkPolicies: want enforced or unknown, not \"yes\""},
+		{"cluster:\n  region: eu\n", ".hardline.yaml:2:3: cluster: unknown key \"region\""},
+		{"cluster: enforced\n", ".hardline.yaml:1:10: cluster: want {namespace, networkPolicies}"},
 		{"profile: [all\n", ".hardline.yaml:1:1: not valid YAML: did not find expected ',' or ']'"},
 	}
 	for _, tt := range tests {

@@ -198,7 +198,7 @@ func (r *renderer) action(rg region) action {
 func render(ctx context.Context, fs *files, chartText []byte, name string, valueFiles []string, opts Options) *analyzer.Rendered {
 	dir := fs.dir
 	chartPath := filepath.Join(dir, "Chart.yaml")
-	rd := &analyzer.Rendered{Kind: analyzer.ChartRender, Root: dir, Name: name, Sources: map[string][]byte{chartPath: chartText}}
+	rd := &analyzer.Rendered{Kind: analyzer.ChartRender, Root: dir, Name: name, Namespace: opts.Namespace, Sources: map[string][]byte{chartPath: chartText}}
 	fail := func(kind analyzer.ProblemKind, loc analyzer.Location, format string, args ...any) *analyzer.Rendered {
 		rd.Problems = append(rd.Problems, analyzer.SourceProblem{Kind: kind, Location: loc, Message: fmt.Sprintf(format, args...)})
 		return rd

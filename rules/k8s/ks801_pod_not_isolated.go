@@ -4,7 +4,7 @@ import "hardline.dev/hardline/analyzer"
 
 var _ = register(&analyzer.Rule{
 	Code: "KS801", Name: "pod-not-isolated",
-	Summary:  "A pod that no NetworkPolicy of its namespace selects, in a namespace that has NetworkPolicies",
+	Summary:  "A pod that no NetworkPolicy of its namespace selects, in a namespace that has NetworkPolicies or a cluster that enforces them",
 	Severity: analyzer.Warning, Profile: analyzer.All, Phase: analyzer.SetPhase,
 	Aliases: []string{"kube-linter:non-isolated-pod"},
 	Doc: analyzer.RuleDoc{
@@ -12,8 +12,9 @@ var _ = register(&analyzer.Rule{
 			"compromised neighbour reaches the database, a compromised pod reaches the cloud's metadata endpoint. A namespace that " +
 			"has NetworkPolicies intends to isolate its pods; a workload that none of them selects was forgotten. Ingress and egress " +
 			"are judged apart (a policy without policyTypes covers Ingress, and Egress only when it has an egress section); egress " +
-			"is reported only in namespaces where some policy covers Egress. The objects of one run form the set: the files linted " +
-			"together, each render of a chart or kustomization with them.",
+			"is reported only in namespaces where some policy covers Egress. Namespaces without any NetworkPolicy are judged only when " +
+			"the config says the cluster enforces them (cluster: {networkPolicies: enforced}). The objects of one run form the set: " +
+			"the files linted together, each render of a chart or kustomization with them.",
 		Bad:  "kind: NetworkPolicy\nspec:\n  podSelector: {matchLabels: {app: api}}\n---\nkind: Deployment   # app: worker: selected by none\nmetadata: {name: worker}",
 		Good: "kind: NetworkPolicy\nmetadata: {name: default-deny}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]",
 	},
@@ -23,7 +24,14 @@ var _ = register(&analyzer.Rule{
 		policies := byNamespace(objs, func(o *object) bool { return o.Policy != nil })
 		for _, o := range objs {
 			ps := policies[o.Namespace]
-			if o.Pod == nil || len(ps) == 0 {
+			if o.Pod == nil {
+				continue
+			}
+			if len(ps) == 0 {
+				if p.Config(o.At.Path).Cluster.NetworkPolicies {
+					p.Report(o.At, analyzer.Finding{Object: o.Ref,
+						Message: namespaceName(o.Namespace) + " has no NetworkPolicy, so any pod of the cluster can connect to the pods of " + describeObject(o.Ref) + " (cluster.networkPolicies says the cluster enforces them)"})
+				}
 				continue
 			}
 			ingress, egress, egressUsed := false, false, false

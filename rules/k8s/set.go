@@ -28,6 +28,10 @@ type object struct {
 	// which an operator may turn into pods and Services the set does not
 	// show.
 	Custom bool
+	// Role, Binding and Account are the RBAC objects' facts (reach.go).
+	Role    *role
+	Binding *binding
+	Account *account
 }
 
 // builtinGroups are the API groups Kubernetes serves itself.
@@ -80,6 +84,12 @@ type pod struct {
 	// nothing): a privileged container, a host namespace.
 	Risk   string
 	RiskAt analyzer.Location
+	// Account is the pod's service account; AccountAt its
+	// serviceAccountName line, or the object's kind line for the default.
+	Account   string
+	AccountAt analyzer.Location
+	// Automount is the pod's automountServiceAccountToken (nil: unset).
+	Automount *bool
 }
 
 type netpol struct {
@@ -218,7 +228,7 @@ func objects(p *analyzer.Pass) []*object {
 		}
 		d := p.Doc
 		for _, o := range d.Objects {
-			obj := &object{Ref: o.ObjectRef, Namespace: o.Namespace, Custom: !builtinGroups[o.Group()] && pods[o] == nil}
+			obj := &object{Ref: o.ObjectRef, Namespace: p.Namespace(o), Custom: !builtinGroups[o.Group()] && pods[o] == nil}
 			at := o.Start
 			end := d.Lines.End(d.Lines.Line(at))
 			if f, ok := analyzer.Lookup(o.Node, "kind"); ok {
@@ -227,7 +237,13 @@ func objects(p *analyzer.Pass) []*object {
 			obj.At = p.Locate(at, end)
 			switch {
 			case pods[o] != nil:
-				obj.Pod = podFacts(p, pods[o])
+				obj.Pod = podFacts(p, pods[o], obj.At)
+			case o.Group() == rbacGroup && (o.Kind == "Role" || o.Kind == "ClusterRole"):
+				obj.Role = roleFacts(p, o)
+			case o.Group() == rbacGroup && (o.Kind == "RoleBinding" || o.Kind == "ClusterRoleBinding"):
+				obj.Binding = bindingFacts(p, o)
+			case o.Group() == "" && o.Kind == "ServiceAccount":
+				obj.Account = accountFacts(o)
 			case o.Kind == "NetworkPolicy" && o.Group() == "networking.k8s.io":
 				obj.Policy = policyFacts(o)
 			case o.Kind == "Service" && o.Group() == "":
@@ -251,13 +267,25 @@ func collectObjects(p *analyzer.Pass) {
 	}
 }
 
-func podFacts(p *analyzer.Pass, w *Workload) *pod {
+func podFacts(p *analyzer.Pass, w *Workload, at analyzer.Location) *pod {
 	out := &pod{Labels: stringMap(analyzer.Get(w.Meta, "labels"))}
 	if w.Meta == nil {
 		// A Pod: its own labels.
 		out.Labels = stringMap(analyzer.Get(w.Object.Node, "metadata", "labels"))
 	}
 	d := p.Doc
+	out.Account, out.AccountAt = "default", at
+	for _, key := range []string{"serviceAccount", "serviceAccountName"} { // the second wins, as in the API server
+		if f, ok := analyzer.Lookup(w.Spec, key); ok && analyzer.Str(f.Value) != "" {
+			start, end := d.FieldSpan(f)
+			out.Account, out.AccountAt = analyzer.Str(f.Value), p.Locate(start, end)
+		}
+	}
+	if f, ok := analyzer.Lookup(w.Spec, "automountServiceAccountToken"); ok {
+		if b, ok := analyzer.Bool(f.Value); ok {
+			out.Automount = &b
+		}
+	}
 	for _, key := range []string{"hostNetwork", "hostPID", "hostIPC"} {
 		if f, ok := analyzer.Lookup(w.Spec, key); ok {
 			if b, ok := analyzer.Bool(f.Value); ok && b {
