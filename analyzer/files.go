@@ -69,7 +69,13 @@ func Discover(paths []string, opts DiscoverOptions) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		walk := p
+		if li, err := os.Lstat(p); err == nil && li.Mode()&os.ModeSymlink != 0 {
+			// A link to a folder, named: walked through (WalkDir would
+			// not enter it, and the run would check nothing).
+			walk = p + string(filepath.Separator)
+		}
+		err = filepath.WalkDir(walk, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
@@ -85,7 +91,7 @@ func Discover(paths []string, opts DiscoverOptions) ([]string, error) {
 				}
 			}
 			if d.IsDir() {
-				if path != p && (alwaysSkipped[d.Name()] || ignore != nil && ignore.Ignored(rel, true)) {
+				if path != walk && (alwaysSkipped[d.Name()] || ignore != nil && ignore.Ignored(rel, true)) {
 					return filepath.SkipDir
 				}
 				if ignore != nil {

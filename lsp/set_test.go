@@ -179,8 +179,8 @@ func BenchmarkSetRepublish(b *testing.B) {
 
 // TestSetRulesAgree: over the fixtures of every rule across objects, the
 // editor's workspace set (files indexed from disk, one of them from an
-// open buffer) finds what `hardline lint` finds, at the same places, with
-// the same related locations.
+// open buffer) and its chart renders find what `hardline lint` finds, at
+// the same places, with the same related locations.
 func TestSetRulesAgree(t *testing.T) {
 	var dirs []string
 	for _, r := range engine.Rules() {
@@ -253,6 +253,17 @@ func TestSetRulesAgree(t *testing.T) {
 				}
 			}
 			srv.mu.Unlock()
+			// Charts are sets of their own, rendered as their group.
+			for _, root := range in.Charts {
+				rs, _ := srv.renderResults(ctx, srv.group(analyzer.ChartRender, root))
+				for _, r := range rs {
+					for i := range r.Findings {
+						if r.Findings[i].Rule.Phase == analyzer.SetPhase {
+							editor[r.Path] = append(editor[r.Path], format(r.Lines, &r.Findings[i]))
+						}
+					}
+				}
+			}
 			if len(cli) == 0 {
 				t.Fatal("the CLI found nothing: the fixtures should fail")
 			}

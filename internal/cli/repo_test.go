@@ -105,3 +105,17 @@ func TestStdinIsSniffed(t *testing.T) {
 		t.Errorf("exit %d, %v", code, got)
 	}
 }
+
+// TestLinkedFolder: a folder named through a symbolic link is walked, not
+// passed over as if it held nothing.
+func TestLinkedFolder(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"real/pod.yaml": privilegedPod})
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(filepath.Join(dir, "real"), link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	code, out, errOut := runCLI(t, "", "lint", "--format", "text", link)
+	if code != ExitFindings || !strings.Contains(out, "KS101") || !strings.Contains(out, filepath.Join(link, "pod.yaml")) {
+		t.Errorf("lint through a link: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+}
