@@ -12,6 +12,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/internal/cli"
@@ -44,7 +45,26 @@ func main() {
 	// requirements.yaml) through the standard logger; what matters of a
 	// render is a finding, so that output would only be noise in reports.
 	log.SetOutput(io.Discard)
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(profiled(func() int { return run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr) }))
+}
+
+// profiled runs f, writing a CPU profile to $HARDLINE_CPUPROFILE and a heap
+// profile at the end to $HARDLINE_MEMPROFILE when they are set: where the
+// time of a slow input goes, measured on the real command.
+func profiled(f func() int) int {
+	if path := os.Getenv("HARDLINE_CPUPROFILE"); path != "" {
+		if out, err := os.Create(path); err == nil && pprof.StartCPUProfile(out) == nil {
+			defer func() { pprof.StopCPUProfile(); out.Close() }()
+		}
+	}
+	code := f()
+	if path := os.Getenv("HARDLINE_MEMPROFILE"); path != "" {
+		if out, err := os.Create(path); err == nil {
+			_ = pprof.Lookup("allocs").WriteTo(out, 0)
+			out.Close()
+		}
+	}
+	return code
 }
 
 // isTerminal tells whether w is a terminal (a character device): lint then

@@ -8,7 +8,6 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"hardline.dev/hardline/fixes"
@@ -332,8 +331,7 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 			}
 			r.Findings = kept
 		}
-		sort.SliceStable(r.Findings, func(i, j int) bool {
-			a, b := r.Findings[i], r.Findings[j]
+		r.Findings = sortFindings(r.Findings, func(a, b *Finding) bool {
 			if a.Start != b.Start {
 				return a.Start < b.Start
 			}

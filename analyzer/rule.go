@@ -258,7 +258,7 @@ type Pass struct {
 	Config *Config
 	engine *Engine
 	memo   map[any]any
-	out    *[]Finding
+	out    *findingChunks
 	// ids, when set, makes the pass count findings by identity instead of
 	// collecting them: fix verification needs only the counts.
 	ids  map[identity]int
@@ -297,7 +297,7 @@ func (p *Pass) ReportAs(r *Rule, f Finding) {
 		}
 		return
 	}
-	*p.out = append(*p.out, f)
+	p.out.add(f)
 }
 
 // Memo returns the value build computes for key, building it once per

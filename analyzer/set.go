@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"context"
-	"sort"
 	"strconv"
 )
 
@@ -225,7 +224,7 @@ func (e *Engine) RunSet(ctx context.Context, facts []Fact, configFor func(path s
 			}
 			r.Findings = kept
 		}
-		sort.SliceStable(r.Findings, func(i, j int) bool { return less(&r.Findings[i], &r.Findings[j]) })
+		r.Findings = sortFindings(r.Findings, less)
 		cfg := configFor(path)
 		for i, fp := range Fingerprints(FingerprintPath(path, cfg.FingerprintRoot), r.Lines, r.Findings) {
 			r.Findings[i].Fingerprint = fp
@@ -255,7 +254,7 @@ func MergeResults(rs []FileResult) []FileResult {
 		if m.Lines == nil {
 			m.Lines = r.Lines
 		}
-		sort.SliceStable(m.Findings, func(a, b int) bool { return less(&m.Findings[a], &m.Findings[b]) })
+		m.Findings = sortFindings(m.Findings, less)
 	}
 	SortResults(out)
 	return out

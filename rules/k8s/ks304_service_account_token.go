@@ -50,13 +50,25 @@ func serviceAccountOptsOut(p *analyzer.Pass, w *Workload) bool {
 	if name == "" {
 		name = "default"
 	}
-	for _, o := range p.Doc.Objects {
-		if o.Kind != "ServiceAccount" || o.Group() != "" || o.Name != name || o.Namespace != w.Object.Namespace {
-			continue
+	return optedOut(p)[[2]string{w.Object.Namespace, name}]
+}
+
+type optedOutKey struct{}
+
+// optedOut are the ServiceAccounts of the document that set
+// automountServiceAccountToken: false, by namespace and name: indexed
+// once per document, not scanned per workload.
+func optedOut(p *analyzer.Pass) map[[2]string]bool {
+	return p.Memo(optedOutKey{}, func() any {
+		out := map[[2]string]bool{}
+		for _, o := range p.Doc.Objects {
+			if o.Kind != "ServiceAccount" || o.Group() != "" {
+				continue
+			}
+			if v, ok := analyzer.Bool(analyzer.Get(o.Node, "automountServiceAccountToken")); ok && !v {
+				out[[2]string{o.Namespace, o.Name}] = true
+			}
 		}
-		if v, ok := analyzer.Bool(analyzer.Get(o.Node, "automountServiceAccountToken")); ok && !v {
-			return true
-		}
-	}
-	return false
+		return out
+	}).(map[[2]string]bool)
 }
