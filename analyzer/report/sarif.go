@@ -193,9 +193,9 @@ func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
 			})
 		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+	// Compact: SARIF is read by tools, and indenting a large log costs as
+	// much as encoding it (the encoder indents a second copy).
+	return json.NewEncoder(w).Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
 }
 
 func sarifSource(source *analyzer.Source) *sarifResultProperties {

@@ -55,7 +55,7 @@ func TestRenderedSources(t *testing.T) {
 	}
 
 	_, out, _ = runCLI(t, string(text), "lint", "--profile", "baseline", "--format", "sarif", "-")
-	if strings.Count(out, `"source": {`) != 2 || !strings.Contains(out, `"path": "web/templates/deployment.yaml"`) {
+	if strings.Count(out, `"source":{`) != 2 || !strings.Contains(out, `"path":"web/templates/deployment.yaml"`) {
 		t.Errorf("SARIF lacks the sources:\n%.2000s", out)
 	}
 }
