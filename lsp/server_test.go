@@ -185,21 +185,28 @@ var traceTime = regexp.MustCompile(`version (\d+): \d+ diagnostics in ([0-9.]+) 
 
 // serverTime waits for the server's trace of its analysis of a version.
 func (c *testClient) serverTime(uri string, version int32) time.Duration {
+	sub := c.nextTrace(traceTime, func(sub []string, message string) bool {
+		return strings.Contains(message, uri) && sub[1] == fmt.Sprint(version)
+	})
+	ms, _ := strconv.ParseFloat(sub[2], 64)
+	return time.Duration(ms * float64(time.Millisecond))
+}
+
+// nextTrace waits for a $/logTrace message that re matches and keep
+// accepts, and returns re's submatches.
+func (c *testClient) nextTrace(re *regexp.Regexp, keep func(sub []string, message string) bool) []string {
 	for m := range c.notes {
 		if m.Method != "$/logTrace" {
 			continue
 		}
 		var p struct{ Message string }
 		_ = json.Unmarshal(m.Params, &p)
-		sub := traceTime.FindStringSubmatch(p.Message)
-		if sub == nil || !strings.Contains(p.Message, uri) || sub[1] != fmt.Sprint(version) {
-			continue
+		if sub := re.FindStringSubmatch(p.Message); sub != nil && keep(sub, p.Message) {
+			return sub
 		}
-		ms, _ := strconv.ParseFloat(sub[2], 64)
-		return time.Duration(ms * float64(time.Millisecond))
 	}
 	c.t.Fatal("the server went away")
-	return 0
+	return nil
 }
 
 // BenchmarkOpenDocuments opens 50 such manifests in the real binary and

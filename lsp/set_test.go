@@ -2,7 +2,6 @@ package lsp
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -137,22 +136,10 @@ func BenchmarkSetRepublish(b *testing.B) {
 	c.open(binding, "yaml", setBinding)
 	files := 0
 	waitSet := func(republished bool) time.Duration {
-		for m := range c.notes {
-			if m.Method != "$/logTrace" {
-				continue
-			}
-			var p struct{ Message string }
-			_ = json.Unmarshal(m.Params, &p)
-			sub := setTrace.FindStringSubmatch(p.Message)
-			if sub == nil || republished && sub[2] == "0" {
-				continue
-			}
-			files, _ = strconv.Atoi(sub[1])
-			ms, _ := strconv.ParseFloat(sub[3], 64)
-			return time.Duration(ms * float64(time.Millisecond))
-		}
-		b.Fatal("the server went away")
-		return 0
+		sub := c.nextTrace(setTrace, func(sub []string, _ string) bool { return !republished || sub[2] != "0" })
+		files, _ = strconv.Atoi(sub[1])
+		ms, _ := strconv.ParseFloat(sub[3], 64)
+		return time.Duration(ms * float64(time.Millisecond))
 	}
 	for files < 1000 {
 		waitSet(false) // until the index is in
