@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -182,30 +181,17 @@ func (e *Engine) LintFiles(ctx context.Context, paths []string, configFor func(p
 func eachFile[T any](paths []string, configFor func(string) (*Config, error), fn func(string, *Config) T, failed func(string, error) T) []T {
 	results := make([]T, len(paths))
 	excluded := make([]bool, len(paths))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				cfg, err := configFor(paths[i])
-				switch {
-				case err != nil:
-					results[i] = failed(paths[i], err)
-				case cfg.Excluded(paths[i]):
-					excluded[i] = true
-				default:
-					results[i] = fn(paths[i], cfg)
-				}
-			}
-		}()
-	}
-	for i := range paths {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
+	Parallel(len(paths), func(i int) {
+		cfg, err := configFor(paths[i])
+		switch {
+		case err != nil:
+			results[i] = failed(paths[i], err)
+		case cfg.Excluded(paths[i]):
+			excluded[i] = true
+		default:
+			results[i] = fn(paths[i], cfg)
+		}
+	})
 	kept := results[:0]
 	for i, r := range results {
 		if !excluded[i] {

@@ -3,11 +3,8 @@ package analyzer
 import (
 	"bytes"
 	"context"
-	"runtime"
 	"sort"
 	"strconv"
-	"sync"
-	"sync/atomic"
 
 	"hardline.dev/hardline/fixes"
 )
@@ -182,7 +179,7 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, find
 	for _, b := range batches {
 		v.original(b.start, b.end)
 	}
-	parallel(len(batches), func(i int) {
+	Parallel(len(batches), func(i int) {
 		if ctx.Err() != nil {
 			return
 		}
@@ -217,29 +214,6 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, find
 		out[i] = append(out[i], fs...)
 	}
 	return out
-}
-
-// parallel runs work(0..n-1) on up to GOMAXPROCS goroutines. Verifying
-// the fixes of one large file is the latency an editor waits for, and its
-// re-parses are independent.
-func parallel(n int, work func(int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := range n {
-			work(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				work(i)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 func allOf(m map[string][]*candidate) []*candidate {

@@ -53,9 +53,6 @@ type Rendered struct {
 	// go: a chart's release namespace ("" for a kustomization, which
 	// writes its namespace into the objects).
 	Namespace string
-	// Facts are what set rules collected from the render's objects
-	// (LintRendered fills it), located in the source files.
-	Facts []Fact
 }
 
 // Scope is the set scope of the render's objects (Fact.Scope): one per
@@ -179,7 +176,8 @@ func ParseData(path string, text []byte, limits *Limits) (*Document, *yaml.Node)
 // renders. Results are per source file, in path order. detail says what
 // findings carry of their fixes: fixes carried back to the sources
 // (SourceFixer), verified by rendering again with them applied; a fix
-// that cannot be carried back is one to make by hand.
+// that cannot be carried back is one to make by hand. The set rules run
+// over each render's objects, a set of its own.
 func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Config, detail FixDetail) []FileResult {
 	if cfg == nil {
 		def := DefaultConfig()
@@ -199,6 +197,7 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 	index := map[key]int{}
 	sources := map[string][]byte{}
 	lines := map[string]*Lines{} // one index per source file
+	var facts []Fact             // of every render, for the set rules
 	result := func(path string) *FileResult {
 		r, ok := files[path]
 		if !ok {
@@ -245,7 +244,6 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 		// render before and after.
 		found := make([][]Finding, len(rd.Docs))
 		var before []renderedID
-		rd.Facts = nil
 		for i, doc := range rd.Docs {
 			if ctx.Err() != nil {
 				return nil
@@ -262,9 +260,9 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 				}
 				return loc
 			}
-			var facts []Fact
-			found[i], facts = e.RunWithFacts(ctx, d, cfg, SetScope{ID: rd.Scope(), Namespace: rd.Namespace, Locate: locate})
-			rd.Facts = append(rd.Facts, facts...)
+			var fs []Fact
+			found[i], fs = e.RunWithFacts(ctx, d, cfg, SetScope{ID: rd.Scope(), Namespace: rd.Namespace, Locate: locate})
+			facts = append(facts, fs...)
 			before = append(before, renderedIDs(found[i])...)
 		}
 		for i, doc := range rd.Docs {
@@ -353,6 +351,10 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 			r.Findings[i].Fingerprint = fp
 		}
 		out = append(out, *r)
+	}
+	if len(facts) > 0 {
+		// Each render is a set of its own (its facts' scope).
+		out = MergeResults(append(out, e.RunSet(ctx, facts, func(string) *Config { return cfg })...))
 	}
 	SortResults(out)
 	return out

@@ -221,13 +221,8 @@ func (s *Server) renderDetail(ctx context.Context, g *group, detail analyzer.Fix
 		g.members = members
 		s.mu.Unlock()
 	}
-	results := s.engine.LintRendered(ctx, []*analyzer.Rendered{rd}, cfg, detail)
-	if len(rd.Facts) > 0 {
-		// The render is a set of its own, as in the CLI.
-		results = analyzer.MergeResults(append(results, s.engine.RunSet(ctx, rd.Facts, func(string) *analyzer.Config { return cfg })...))
-	}
 	var out []analyzer.FileResult
-	for _, r := range results {
+	for _, r := range s.engine.LintRendered(ctx, []*analyzer.Rendered{rd}, cfg, detail) {
 		if !cfg.Excluded(r.Path) {
 			out = append(out, r)
 		}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"sort"
 	"sync"
@@ -151,38 +150,44 @@ func plainManifests(files []string) []string {
 // readFacts collects the set facts of files on disk (absent or unreadable
 // files have none), on every core.
 func (s *Server) readFacts(paths []string) map[string][]analyzer.Fact {
+	facts := make([][]analyzer.Fact, len(paths))
+	configFor := s.configsByFolder()
+	analyzer.Parallel(len(paths), func(i int) { facts[i] = s.fileFacts(paths[i], configFor(paths[i])) })
 	out := make(map[string][]analyzer.Fact, len(paths))
-	var mu sync.Mutex
-	work := make(chan string)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for path := range work {
-				facts := s.fileFacts(path)
-				mu.Lock()
-				out[path] = facts
-				mu.Unlock()
-			}
-		}()
+	for i, p := range paths {
+		out[p] = facts[i]
 	}
-	for _, p := range paths {
-		work <- p
-	}
-	close(work)
-	wg.Wait()
 	return out
 }
 
-func (s *Server) fileFacts(path string) (facts []analyzer.Fact) {
+// configsByFolder returns a config lookup for many files at once, resolved
+// once per folder (a file's config is its folder's: the nearest
+// .hardline.yaml above it, and the editor's settings over it).
+func (s *Server) configsByFolder() func(path string) *analyzer.Config {
+	var mu sync.Mutex
+	byDir := map[string]*analyzer.Config{}
+	return func(path string) *analyzer.Config {
+		dir := filepath.Dir(path)
+		mu.Lock()
+		cfg, ok := byDir[dir]
+		mu.Unlock()
+		if !ok {
+			cfg = s.configForPath(path)
+			mu.Lock()
+			byDir[dir] = cfg
+			mu.Unlock()
+		}
+		return cfg
+	}
+}
+
+func (s *Server) fileFacts(path string, cfg *analyzer.Config) (facts []analyzer.Fact) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.logf("panic reading %s for the workspace set: %v\n%s", path, p, debug.Stack())
 			facts = nil
 		}
 	}()
-	cfg := s.configForPath(path)
 	if cfg.Excluded(path) || !s.engine.HasSetRules(cfg) {
 		return nil
 	}
@@ -269,17 +274,8 @@ func (s *Server) runSet(gen int) {
 	}
 	s.mu.Unlock()
 
-	configs := map[string]*analyzer.Config{}
-	configFor := func(path string) *analyzer.Config {
-		if c, ok := configs[path]; ok {
-			return c
-		}
-		c := s.configForPath(path)
-		configs[path] = c
-		return c
-	}
 	found := map[string]analyzer.FileResult{}
-	for _, r := range s.engine.RunSet(context.Background(), facts, configFor) {
+	for _, r := range s.engine.RunSet(context.Background(), facts, s.configsByFolder()) {
 		found[r.Path] = r
 	}
 

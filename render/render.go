@@ -8,7 +8,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -252,7 +251,6 @@ type Stats struct {
 // was built or rendered are reported at their source line.
 func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options) ([]analyzer.FileResult, Stats) {
 	var results []analyzer.FileResult
-	var facts []analyzer.Fact
 	var stats Stats
 	owned := map[string]bool{}
 	// Built together, so that a finding in a base that several overlays
@@ -273,8 +271,7 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 			continue
 		}
 		if buildCfg != nil && cfg.Path != buildCfg.Path {
-			rs, fs := lintBuilds(ctx, e, builds, buildCfg, detail)
-			results, facts = append(results, rs...), append(facts, fs...)
+			results = append(results, lintBuilds(ctx, e, builds, buildCfg, detail)...)
 			builds = nil
 		}
 		buildCfg = cfg
@@ -288,8 +285,7 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 		builds = append(builds, rd)
 	}
 	if len(builds) > 0 {
-		rs, fs := lintBuilds(ctx, e, builds, buildCfg, detail)
-		results, facts = append(results, rs...), append(facts, fs...)
+		results = append(results, lintBuilds(ctx, e, builds, buildCfg, detail)...)
 	}
 	var files []string
 	for _, f := range in.Files {
@@ -302,35 +298,20 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 	// Charts render concurrently, each into its own slot: results keep
 	// the order of in.Charts.
 	slots := make([][]analyzer.FileResult, len(in.Charts))
-	slotFacts := make([][]analyzer.Fact, len(in.Charts))
 	counted := make([]bool, len(in.Charts))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				slots[i], slotFacts[i], counted[i] = lintChart(ctx, e, in, in.Charts[i], configFor, detail, opts)
-			}
-		}()
-	}
-	for i := range in.Charts {
-		if ctx.Err() != nil {
-			break
+	analyzer.Parallel(len(in.Charts), func(i int) {
+		if ctx.Err() == nil {
+			slots[i], counted[i] = lintChart(ctx, e, in, in.Charts[i], configFor, detail, opts)
 		}
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
+	})
 	for i := range slots {
 		results = append(results, slots[i]...)
-		facts = append(facts, slotFacts[i]...)
 		if counted[i] {
 			stats.Charts++
 		}
 	}
-	// The set rules, over the facts of every file and render of the run.
+	// The set rules over the plain files (renders ran theirs).
+	var facts []analyzer.Fact
 	for i := range results {
 		facts = append(facts, results[i].Facts...)
 		results[i].Facts = nil
@@ -356,14 +337,14 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 
 // lintChart renders and lints one chart; counted says it was rendered
 // (not excluded, its config read).
-func lintChart(ctx context.Context, e *analyzer.Engine, in Inputs, root string, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options) ([]analyzer.FileResult, []analyzer.Fact, bool) {
+func lintChart(ctx context.Context, e *analyzer.Engine, in Inputs, root string, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options) ([]analyzer.FileResult, bool) {
 	chartFile := filepath.Join(root, "Chart.yaml")
 	cfg, err := configFor(chartFile)
 	if err != nil {
-		return []analyzer.FileResult{{Path: chartFile, Err: err}}, nil, false
+		return []analyzer.FileResult{{Path: chartFile, Err: err}}, false
 	}
 	if cfg.Excluded(chartFile) {
-		return nil, nil, false
+		return nil, false
 	}
 	var out []analyzer.FileResult
 	renders := helm.Renders(ctx, root, ChartOptions(cfg, root, opts))
@@ -372,27 +353,18 @@ func lintChart(ctx context.Context, e *analyzer.Engine, in Inputs, root string, 
 			out = append(out, r)
 		}
 	}
-	return out, renderFacts(renders), true
-}
-
-// renderFacts are the set facts of renders.
-func renderFacts(rs []*analyzer.Rendered) []analyzer.Fact {
-	var out []analyzer.Fact
-	for _, r := range rs {
-		out = append(out, r.Facts...)
-	}
-	return out
+	return out, true
 }
 
 // lintBuilds lints kustomization builds that share a config.
-func lintBuilds(ctx context.Context, e *analyzer.Engine, builds []*analyzer.Rendered, cfg *analyzer.Config, detail analyzer.FixDetail) ([]analyzer.FileResult, []analyzer.Fact) {
+func lintBuilds(ctx context.Context, e *analyzer.Engine, builds []*analyzer.Rendered, cfg *analyzer.Config, detail analyzer.FixDetail) []analyzer.FileResult {
 	var out []analyzer.FileResult
 	for _, r := range e.LintRendered(ctx, builds, cfg, detail) {
 		if !cfg.Excluded(r.Path) {
 			out = append(out, r)
 		}
 	}
-	return out, renderFacts(builds)
+	return out
 }
 
 // ChartOptions are the render options of the chart in root: its helm

@@ -219,14 +219,19 @@ func (m *templateMap) sourceOffset(o int) (file, off int, ok bool) {
 	return 0, 0, false
 }
 
+// markedSpan is an edit's span of the linted text in the marked render.
+func (m *templateMap) markedSpan(e fixes.TextEdit) (start, end int, ok bool) {
+	start, ok1 := m.toMarked(m.unsplit(e.Start))
+	end, ok2 := m.toMarked(m.unsplit(e.End))
+	return start, end, ok1 && ok2 && end >= start
+}
+
 func (m *templateMap) retargetLiteral(edits []fixes.TextEdit) (string, []fixes.TextEdit, bool) {
 	file := -1
 	var out []fixes.TextEdit
 	for _, e := range edits {
-		s, end := m.unsplit(e.Start), m.unsplit(e.End)
-		os, ok1 := m.toMarked(s)
-		oe, ok2 := m.toMarked(end)
-		if !ok1 || !ok2 || oe < os {
+		os, oe, ok := m.markedSpan(e)
+		if !ok {
 			return "", nil, false
 		}
 		f, off, ok := m.sourceOffset(os)
@@ -345,10 +350,8 @@ func (m *templateMap) retargetValues(edits []fixes.TextEdit) (string, []fixes.Te
 	type local struct{ start, end int }
 	var spans []local
 	for _, e := range edits {
-		s, end := m.unsplit(e.Start), m.unsplit(e.End)
-		os, ok1 := m.toMarked(s)
-		oe, ok2 := m.toMarked(end)
-		if !ok1 || !ok2 || oe < os {
+		os, oe, ok := m.markedSpan(e)
+		if !ok {
 			return "", nil, false
 		}
 		r, ok := mk.innermost(os, hasValues)

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/render/internal/yamlpatch"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -497,29 +498,13 @@ func relativePath(text string, line int) []string {
 	if yaml.Unmarshal([]byte(text), &n) != nil || len(n.Content) != 1 {
 		return nil
 	}
-	var best []string
-	var walk func(n *yaml.Node, p []string)
-	walk = func(n *yaml.Node, p []string) {
-		switch n.Kind {
-		case yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k, v := n.Content[i], n.Content[i+1]
-				q := append(append([]string(nil), p...), k.Value)
-				if k.Line == line && len(q) > len(best) {
-					best = q
-				}
-				walk(v, q)
-			}
-		case yaml.SequenceNode:
-			for i, it := range n.Content {
-				q := append(append([]string(nil), p...), strconv.Itoa(i))
-				if it.Line == line && len(q) > len(best) {
-					best = q
-				}
-				walk(it, q)
-			}
+	var out []string
+	for _, st := range yamlpatch.PathAtLine(n.Content[0], line) {
+		if st.Item {
+			out = append(out, strconv.Itoa(st.Index))
+		} else {
+			out = append(out, st.Key)
 		}
 	}
-	walk(n.Content[0], nil)
-	return best
+	return out
 }

@@ -74,14 +74,13 @@ func (bm *buildMap) Retarget(edits []fixes.TextEdit) (string, []fixes.TextEdit, 
 // targetOf picks the file a change at path goes to: the last patch file
 // that writes path's parent, else the resource's own file.
 func (bm *buildMap) targetOf(res resource, path []yamlpatch.Step) (string, yamlpatch.Find, bool) {
-	steps := toSteps(path)
-	parent := steps[:max(len(steps)-1, 0)]
+	parent := path[:max(len(path)-1, 0)]
 	for _, p := range bm.patches {
 		if p.target != nil && !p.target.matches(res) {
 			continue
 		}
 		for _, o := range p.ops {
-			if prefix(o.path, steps) {
+			if prefix(o.path, path) {
 				return "", nil, false // a JSON 6902 patch writes it
 			}
 		}
@@ -130,12 +129,4 @@ func (bm *buildMap) finder(abs, kind, name string) yamlpatch.Find {
 		}
 		return d, obj.Node, obj.Node, nil
 	}
-}
-
-func toSteps(p []yamlpatch.Step) []step {
-	out := make([]step, len(p))
-	for i, s := range p {
-		out[i] = step{key: s.Key, item: s.Item, index: s.Index, name: s.Name}
-	}
-	return out
 }

@@ -96,7 +96,7 @@ func TestRemote(t *testing.T) {
 
 func TestJSONPointer(t *testing.T) {
 	got := jsonPointer("/spec/template/spec/containers/0/securityContext/a~1b")
-	if len(got) != 7 || !got[4].item || got[4].index != 0 || got[6].key != "a/b" {
+	if len(got) != 7 || !got[4].Item || got[4].Index != 0 || got[6].Key != "a/b" {
 		t.Errorf("jsonPointer: %+v", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/render/internal/yamlpatch"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -33,7 +34,7 @@ type patchObject struct {
 }
 
 type op struct {
-	path  []step
+	path  []yamlpatch.Step
 	value *yaml.Node
 	at    *yaml.Node // the op's path field, for ops without a value
 }
@@ -149,7 +150,7 @@ func (bm *buildMap) patchOf(kust *analyzer.Document, dir string, ref, inline *ya
 // the field; selects says path is the name by which a patch selects a
 // list item that the resource has (a container's name), which does not
 // count as setting it.
-func (p *patch) locate(res resource, path []step, selects bool) (analyzer.Location, bool) {
+func (p *patch) locate(res resource, path []yamlpatch.Step, selects bool) (analyzer.Location, bool) {
 	if selects || p.target != nil && !p.target.matches(res) {
 		return analyzer.Location{}, false
 	}
@@ -181,13 +182,13 @@ func (p *patch) locate(res resource, path []step, selects bool) (analyzer.Locati
 
 // prefix tells whether the operation's path leads to path or above it
 // (an index "-", appended, matches any item).
-func prefix(op, path []step) bool {
+func prefix(op, path []yamlpatch.Step) bool {
 	if len(op) > len(path) {
 		return false
 	}
 	for i, s := range op {
 		t := path[i]
-		if s.item != t.item || !s.item && s.key != t.key || s.item && s.index >= 0 && s.index != t.index {
+		if s.Item != t.Item || !s.Item && s.Key != t.Key || s.Item && s.Index >= 0 && s.Index != t.Index {
 			return false
 		}
 	}
@@ -195,7 +196,7 @@ func prefix(op, path []step) bool {
 }
 
 // followDepth is follow that also says how many steps it took.
-func followDepth(n *yaml.Node, path []step) (key, node *yaml.Node, depth int) {
+func followDepth(n *yaml.Node, path []yamlpatch.Step) (key, node *yaml.Node, depth int) {
 	node = n
 	for i := range path {
 		k, next := follow(node, path[i:i+1])

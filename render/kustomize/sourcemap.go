@@ -9,19 +9,11 @@ import (
 	"strings"
 
 	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/render/internal/yamlpatch"
 
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
-
-// step is one step of a path into an object: a mapping key, or a list
-// item by index (and by name, which strategic merge matches lists by).
-type step struct {
-	key   string
-	index int
-	name  string // the item's name (or containerPort) when it has one
-	item  bool
-}
 
 // resource is one object of the build's output.
 type resource struct {
@@ -103,11 +95,11 @@ func (bm *buildMap) Locate(start, end int, message string) (analyzer.Location, b
 		return analyzer.Location{}, false
 	}
 	line := bytes.Count(bm.out[res.start:start], []byte("\n")) + 1
-	path := pathAtLine(node.Content[0], line)
+	path := yamlpatch.PathAtLine(node.Content[0], line)
 	// A list item's name in a patch only selects the item, unless the
 	// resource has no such item and the patch adds it.
 	selects := false
-	if n := len(path); n >= 2 && path[n-1].key == "name" && path[n-2].item && res.origin != "" {
+	if n := len(path); n >= 2 && path[n-1].Key == "name" && path[n-2].Item && res.origin != "" {
 		if d := bm.doc(res.origin); d != nil {
 			if obj := matchObject(d.Objects, res.kind, res.name); obj != nil {
 				_, _, depth := followDepth(obj.Node, path[:n-1])
@@ -136,7 +128,7 @@ func (bm *buildMap) Locate(start, end int, message string) (analyzer.Location, b
 // inFile locates path in the resource's own file: the object of its kind
 // whose name the output name contains (prefixes and suffixes are added),
 // the deepest step of path that the file has.
-func (bm *buildMap) inFile(res resource, path []step) (analyzer.Location, bool) {
+func (bm *buildMap) inFile(res resource, path []yamlpatch.Step) (analyzer.Location, bool) {
 	d := bm.doc(res.origin)
 	if d == nil {
 		return analyzer.Location{}, false
@@ -186,58 +178,10 @@ func matchObject(objs []*analyzer.Object, kind, name string) *analyzer.Object {
 	return best
 }
 
-// pathAtLine returns the path of the deepest key or list item that
-// starts on line.
-func pathAtLine(root *yaml.Node, line int) []step {
-	var best []step
-	var walk func(n *yaml.Node, p []step)
-	walk = func(n *yaml.Node, p []step) {
-		switch n.Kind {
-		case yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k, v := n.Content[i], n.Content[i+1]
-				q := append(slices.Clone(p), step{key: k.Value})
-				if k.Line == line && len(q) > len(best) {
-					best = q
-				}
-				if k.Line <= line {
-					walk(v, q)
-				}
-			}
-		case yaml.SequenceNode:
-			for i, it := range n.Content {
-				q := append(slices.Clone(p), step{item: true, index: i, name: itemName(it)})
-				if it.Line == line && len(q) > len(best) {
-					best = q
-				}
-				if it.Line <= line {
-					walk(it, q)
-				}
-			}
-		}
-	}
-	walk(root, nil)
-	return best
-}
-
-// itemName is what strategic merge matches a list item by: its name, or
-// a port's containerPort.
-func itemName(n *yaml.Node) string {
-	if n.Kind != yaml.MappingNode {
-		return ""
-	}
-	for _, k := range []string{"name", "containerPort", "mountPath"} {
-		if v := analyzer.Get(n, k); v != nil && v.Kind == yaml.ScalarNode {
-			return k + "=" + v.Value
-		}
-	}
-	return ""
-}
-
 // follow walks path in n as far as n has it, matching list items by name
 // when they have one, and returns the last key and node reached (key nil
 // at a list item or the root).
-func follow(n *yaml.Node, path []step) (key, node *yaml.Node) {
+func follow(n *yaml.Node, path []yamlpatch.Step) (key, node *yaml.Node) {
 	node = n
 	for _, s := range path {
 		cur := analyzer.Resolve(node)
@@ -245,14 +189,14 @@ func follow(n *yaml.Node, path []step) (key, node *yaml.Node) {
 			return key, node
 		}
 		switch {
-		case !s.item && cur.Kind == yaml.MappingNode:
-			f, ok := analyzer.Lookup(cur, s.key)
+		case !s.Item && cur.Kind == yaml.MappingNode:
+			f, ok := analyzer.Lookup(cur, s.Key)
 			if !ok {
 				return key, node
 			}
 			key, node = f.Key, f.Value
-		case s.item && cur.Kind == yaml.SequenceNode:
-			next := itemOf(cur, s)
+		case s.Item && cur.Kind == yaml.SequenceNode:
+			next := yamlpatch.Item(cur, s)
 			if next == nil {
 				return key, node
 			}
@@ -262,21 +206,6 @@ func follow(n *yaml.Node, path []step) (key, node *yaml.Node) {
 		}
 	}
 	return key, node
-}
-
-func itemOf(seq *yaml.Node, s step) *yaml.Node {
-	if s.name != "" {
-		for _, it := range seq.Content {
-			if itemName(it) == s.name {
-				return it
-			}
-		}
-		return nil
-	}
-	if s.index < len(seq.Content) {
-		return seq.Content[s.index]
-	}
-	return nil
 }
 
 // nodeLocation is the first line of a key (or item) in a document.
@@ -305,19 +234,19 @@ func keyLine(d *analyzer.Document, keys ...string) analyzer.Location {
 }
 
 // jsonPointer turns a JSON patch path into steps (~1 is /, ~0 is ~).
-func jsonPointer(p string) []step {
-	var out []step
+func jsonPointer(p string) []yamlpatch.Step {
+	var out []yamlpatch.Step
 	for _, part := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
 		part = strings.NewReplacer("~1", "/", "~0", "~").Replace(part)
 		if i, err := strconv.Atoi(part); err == nil {
-			out = append(out, step{item: true, index: i})
+			out = append(out, yamlpatch.Step{Item: true, Index: i})
 			continue
 		}
 		if part == "-" {
-			out = append(out, step{item: true, index: -1})
+			out = append(out, yamlpatch.Step{Item: true, Index: -1})
 			continue
 		}
-		out = append(out, step{key: part})
+		out = append(out, yamlpatch.Step{Key: part})
 	}
 	return out
 }

@@ -47,15 +47,7 @@ var (
 )
 
 func builtinGrant(groups, resources []string, verbs ...string) grant {
-	return grant{Groups: setOf(groups), Resources: setOf(resources), Verbs: setOf(verbs)}
-}
-
-func setOf(items []string) set {
-	s := set{}
-	for _, it := range items {
-		s[it] = true
-	}
-	return s
+	return grant{Groups: newSet(groups...), Resources: newSet(resources...), Verbs: newSet(verbs...)}
 }
 
 func aggregateLabel(to string) map[string]string {

@@ -213,7 +213,7 @@ func apply(y *fixes.YAML, base *yaml.Node, op Op) (fixes.TextEdit, error) {
 		case cur == nil:
 			return fixes.TextEdit{}, ErrPath
 		case s.Item:
-			cur = item(cur, s)
+			cur = Item(cur, s)
 		default:
 			cur = lookup(cur, s.Key)
 		}
@@ -255,7 +255,9 @@ func isScalar(v fixes.Value) bool {
 	return false
 }
 
-func item(seq *yaml.Node, s Step) *yaml.Node {
+// Item is the item of seq that s names: by name when s has one, else by
+// index; nil when seq has none.
+func Item(seq *yaml.Node, s Step) *yaml.Node {
 	if seq == nil || seq.Kind != yaml.SequenceNode {
 		return nil
 	}
@@ -271,6 +273,41 @@ func item(seq *yaml.Node, s Step) *yaml.Node {
 		return seq.Content[s.Index]
 	}
 	return nil
+}
+
+// PathAtLine returns the path of the deepest key or list item of root
+// that starts on line (1-based), items named as strategic merge names
+// them.
+func PathAtLine(root *yaml.Node, line int) []Step {
+	var best []Step
+	var walk func(n *yaml.Node, p []Step)
+	walk = func(n *yaml.Node, p []Step) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				q := append(clone(p), Step{Key: k.Value})
+				if k.Line == line && len(q) > len(best) {
+					best = q
+				}
+				if k.Line <= line { // what starts below cannot hold line
+					walk(v, q)
+				}
+			}
+		case yaml.SequenceNode:
+			for i, it := range n.Content {
+				q := append(clone(p), Step{Item: true, Index: i, Name: ItemName(it)})
+				if it.Line == line && len(q) > len(best) {
+					best = q
+				}
+				if it.Line <= line {
+					walk(it, q)
+				}
+			}
+		}
+	}
+	walk(root, nil)
+	return best
 }
 
 // String renders a path for messages: spec.containers[name=web].image.
