@@ -98,8 +98,10 @@ type Problem struct {
 type Document struct {
 	Path     string
 	Language Language
-	Text     []byte
-	Lines    *Lines
+	// Text is never modified after Parse: the YAML trees' strings share
+	// its memory.
+	Text  []byte
+	Lines *Lines
 
 	// Objects are the Kubernetes objects of a YAML or JSON stream, one per
 	// document and one per item of a List, in text order.

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"context"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -19,7 +20,8 @@ import (
 // FileResult is what linting one file produced.
 type FileResult struct {
 	Path string
-	// Lines indexes the file's text, for outputs that convert offsets.
+	// Lines indexes the file's text, for outputs that convert offsets;
+	// nil for a file read from disk with neither findings nor facts.
 	Lines    *Lines
 	Findings []Finding
 	// Checked says the file held something hardline analyzes: Kubernetes
@@ -219,7 +221,13 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 	for i := range findings {
 		findings[i].Fix = nil
 	}
-	return FileResult{Path: path, Lines: doc.Lines, Findings: findings, Checked: Checked(doc, findings), Facts: facts}
+	// Nor is the text of a file without findings or facts kept (large
+	// files without findings, CRDs above all, are most of a run's bytes).
+	lines := doc.Lines
+	if len(findings) == 0 && len(facts) == 0 {
+		lines = nil
+	}
+	return FileResult{Path: path, Lines: lines, Findings: findings, Checked: Checked(doc, findings), Facts: facts}
 }
 
 // readLimited reads a file unless it is larger than limit: then it reads
@@ -239,7 +247,22 @@ func readLimited(path string, limit int64, opts *ParseOptions) ([]byte, error) {
 		opts.Skip = TooLarge(info.Size(), limit)
 		return nil, nil
 	}
-	return io.ReadAll(f)
+	// Sized from the stat, as os.ReadFile does: io.ReadAll would grow its
+	// buffer from 512 bytes, copying a large file several times.
+	buf := make([]byte, 0, info.Size()+512)
+	for {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // the file grew since the stat
+		}
+	}
 }
 
 // parseOptionsFor says how to parse a file found on disk.

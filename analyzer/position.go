@@ -145,4 +145,9 @@ func (l *Lines) OffsetUTF16(line, col int) int {
 }
 
 // Bytes is the text the lines index.
-func (l *Lines) Bytes() []byte { return l.text }
+func (l *Lines) Bytes() []byte {
+	if l == nil {
+		return nil
+	}
+	return l.text
+}

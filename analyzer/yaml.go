@@ -10,8 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"hardline.dev/hardline/analyzer/yamlfast"
 )
 
 // Object is one Kubernetes object of a YAML or JSON stream.
@@ -232,8 +235,18 @@ func (d *Document) decodeChunk(start, end int, cache *ParseCache) {
 	}
 }
 
-// decode decodes one chunk's documents, with absolute lines.
+// decode decodes one chunk's documents, with absolute lines: with
+// yamlfast when it reads the chunk, else with yaml.v3 (which words the
+// syntax errors).
 func (d *Document) decode(start, end, lineOffset int) []*yaml.Node {
+	// The nodes' strings share the text's memory, which findings and
+	// facts keep anyway (Lines), rather than a copy of it.
+	if n, ok := yamlfast.Parse(unsafe.String(unsafe.SliceData(d.Text[start:end]), end-start)); ok {
+		if n == nil || !d.accept(n, lineOffset) {
+			return nil
+		}
+		return []*yaml.Node{n}
+	}
 	var roots []*yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(d.Text[start:end]))
 	for {
@@ -246,16 +259,23 @@ func (d *Document) decode(start, end, lineOffset int) []*yaml.Node {
 			d.syntaxError(err, lineOffset, end)
 			return roots
 		}
-		// Before anything walks it: a document whose aliases expand
-		// exponentially or that nests too deep is reported, not analyzed.
-		if msg := exceedsLimits(n, d.limits); msg != "" {
-			start, end := d.LineSpan(lineOffset + max(n.Line, 1))
-			d.problem(LimitProblem, start, end, msg)
-			continue
+		if d.accept(n, lineOffset) {
+			roots = append(roots, n)
 		}
-		d.checkNodes(n, lineOffset)
-		roots = append(roots, n)
 	}
+}
+
+// accept checks a decoded document before anything walks it: one whose
+// aliases expand exponentially or that nests too deep is reported, not
+// analyzed. It makes the document's lines absolute.
+func (d *Document) accept(n *yaml.Node, lineOffset int) bool {
+	if msg := exceedsLimits(n, d.limits); msg != "" {
+		start, end := d.LineSpan(lineOffset + max(n.Line, 1))
+		d.problem(LimitProblem, start, end, msg)
+		return false
+	}
+	d.checkNodes(n, lineOffset)
+	return true
 }
 
 // ParseCache lets an editor that re-parses a buffer on every keystroke

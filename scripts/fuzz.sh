@@ -16,6 +16,7 @@ only=${2:-}
 export HARDLINE_FUZZ_SLOW=${HARDLINE_FUZZ_SLOW:-2s}
 targets=(
   analyzer:FuzzKubernetes analyzer:FuzzDockerfile analyzer:FuzzFix
+  analyzer/yamlfast:FuzzAgreesWithYAMLv3
   lsp:FuzzLSPStdin lsp:FuzzLSPParams
 )
 status=0
