@@ -705,6 +705,7 @@ type ConfigFinder struct {
 	rules []*Rule
 	mu    sync.Mutex
 	dirs  map[string]*configResult
+	wd    workdir
 }
 
 type configResult struct {
@@ -719,7 +720,7 @@ func NewConfigFinder(rules []*Rule) *ConfigFinder {
 
 // For returns the configuration for a file (or folder) path.
 func (f *ConfigFinder) For(path string) (Config, error) {
-	abs, err := filepath.Abs(path)
+	abs, err := f.wd.abs(path)
 	if err != nil {
 		return DefaultConfig(), err
 	}

@@ -57,6 +57,7 @@ var alwaysSkipped = map[string]bool{".git": true, ".hg": true, ".svn": true, "no
 // node_modules. The result is sorted within each directory.
 func Discover(paths []string, opts DiscoverOptions) ([]string, error) {
 	var out []string
+	var wd workdir
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
@@ -82,7 +83,7 @@ func Discover(paths []string, opts DiscoverOptions) ([]string, error) {
 			}
 			var rel string
 			if ignore != nil {
-				abs, err := filepath.Abs(path)
+				abs, err := wd.abs(path)
 				if err != nil {
 					return err
 				}
@@ -230,6 +231,25 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 	return FileResult{Path: path, Lines: lines, Findings: findings, Checked: Checked(doc, findings), Facts: facts}
 }
 
+// workdir reads the working directory once, for a run: filepath.Abs asks
+// the system for it (two stats) at every call, and a run makes thousands.
+type workdir struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+func (w *workdir) abs(path string) (string, error) {
+	if filepath.IsAbs(path) {
+		return filepath.Clean(path), nil
+	}
+	w.once.Do(func() { w.dir, w.err = os.Getwd() })
+	if w.err != nil {
+		return "", w.err
+	}
+	return filepath.Join(w.dir, path), nil
+}
+
 // readLimited reads a file unless it is larger than limit: then it reads
 // nothing (a huge file is not worth the memory) and sets opts.Skip, so the
 // file is reported as skipped.
@@ -286,10 +306,15 @@ const patchLevels = 3
 type patchIndex struct {
 	mu   sync.Mutex
 	dirs map[string]map[string]bool
+	wd   workdir
 }
 
 func (x *patchIndex) isPatch(path string) bool {
-	return isPatch(path, func(dir string) map[string]bool {
+	abs, err := x.wd.abs(path)
+	if err != nil {
+		return false
+	}
+	return isPatch(abs, func(dir string) map[string]bool {
 		x.mu.Lock()
 		defer x.mu.Unlock()
 		set, ok := x.dirs[dir]
@@ -304,13 +329,14 @@ func (x *patchIndex) isPatch(path string) bool {
 // IsKustomizePatch tells whether a kustomization in path's folder or the
 // folders above lists it as a patch, read now: the language server asks
 // per analysis, the CLI through a cache for the run.
-func IsKustomizePatch(path string) bool { return isPatch(path, kustomizePatches) }
-
-func isPatch(path string, patches func(dir string) map[string]bool) bool {
+func IsKustomizePatch(path string) bool {
 	abs, err := filepath.Abs(path)
-	if err != nil {
-		return false
-	}
+	return err == nil && isPatch(abs, kustomizePatches)
+}
+
+// isPatch tells whether the file at abs is listed as a patch by a
+// kustomization in its folder or up to patchLevels above it.
+func isPatch(abs string, patches func(dir string) map[string]bool) bool {
 	dir := filepath.Dir(abs)
 	for range patchLevels + 1 {
 		if patches(dir)[abs] {
