@@ -2,7 +2,7 @@
 package report
 
 import (
-	"encoding/json"
+	"bufio"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -141,16 +141,15 @@ type jsonSummary struct {
 	Info     int `json:"info"`
 }
 
-// JSON writes the machine-readable report DESIGN.md specifies.
+// JSON writes the machine-readable report DESIGN.md specifies, a finding
+// at a time (see jsonStream).
 func JSON(w io.Writer, results []analyzer.FileResult) error {
-	out := struct {
-		Version  int           `json:"version"`
-		Findings []jsonFinding `json:"findings"`
-		Summary  jsonSummary   `json:"summary"`
-	}{Version: 1, Findings: []jsonFinding{}}
+	var summary jsonSummary
+	out := jsonStream{w: bufio.NewWriterSize(w, 64<<10)}
+	out.raw("{\n  \"version\": 1,\n  \"findings\": [")
 	for _, r := range results {
 		if r.Err == nil {
-			out.Summary.Files++
+			summary.Files++
 		}
 		for _, f := range r.Findings {
 			jf := jsonFinding{
@@ -163,19 +162,27 @@ func JSON(w io.Writer, results []analyzer.FileResult) error {
 			if o := f.Object; o.Kind != "" {
 				jf.Object = &jsonObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}
 			}
-			out.Findings = append(out.Findings, jf)
-			out.Summary.Findings++
+			if summary.Findings > 0 {
+				out.raw(",")
+			}
+			out.raw("\n    ")
+			out.indented(jf, "    ")
+			summary.Findings++
 			switch f.Severity {
 			case analyzer.Error:
-				out.Summary.Error++
+				summary.Error++
 			case analyzer.Warning:
-				out.Summary.Warning++
+				summary.Warning++
 			case analyzer.Info:
-				out.Summary.Info++
+				summary.Info++
 			}
 		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	if summary.Findings > 0 {
+		out.raw("\n  ")
+	}
+	out.raw("],\n  \"summary\": ")
+	out.indented(summary, "  ")
+	out.raw("\n}\n")
+	return out.flush()
 }

@@ -1,7 +1,7 @@
 package report
 
 import (
-	"encoding/json"
+	"bufio"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -13,18 +13,8 @@ import (
 )
 
 // SARIF 2.1.0, the format GitHub code scanning and most security
-// dashboards import. Only the properties hardline fills are modelled.
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	ColumnKind string        `json:"columnKind"`
-	Results    []sarifResult `json:"results"`
-}
+// dashboards import. Only the properties hardline fills are modelled; the
+// log and its one run are written by SARIF itself, around the results.
 
 type sarifTool struct {
 	Driver sarifDriver `json:"driver"`
@@ -150,8 +140,7 @@ const FingerprintKey = "hardline/v2"
 
 // SARIF writes one run with every rule's metadata and one result per finding.
 func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
-	run := sarifRun{ColumnKind: "unicodeCodePoints", Results: []sarifResult{}}
-	run.Tool.Driver = sarifDriver{Name: "hardline", Version: o.Version, InformationURI: o.InformationURI, Rules: []sarifRule{}}
+	driver := sarifDriver{Name: "hardline", Version: o.Version, InformationURI: o.InformationURI, Rules: []sarifRule{}}
 	index := map[*analyzer.Rule]int{}
 	rules := o.Rules
 	// Policy rules exist only where policies produced findings.
@@ -164,7 +153,7 @@ func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
 	}
 	for i, r := range rules {
 		index[r] = i
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
+		driver.Rules = append(driver.Rules, sarifRule{
 			ID: r.Code, Name: r.Name,
 			ShortDescription:     sarifText{Text: r.Summary},
 			FullDescription:      sarifText{Text: r.Doc.Why},
@@ -174,9 +163,21 @@ func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
 			Properties:           sarifRuleProperty{Tags: append([]string{"security"}, r.Aliases...)},
 		})
 	}
+	// The log is written a result at a time, compact (SARIF is read by
+	// tools): encoding a large log whole grew one buffer the size of it,
+	// and indenting it cost as much again.
+	out := jsonStream{w: bufio.NewWriterSize(w, 64<<10)}
+	out.raw(`{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[{"tool":`)
+	out.value(sarifTool{Driver: driver})
+	out.raw(`,"columnKind":"unicodeCodePoints","results":[`)
+	first := true
 	for _, res := range results {
 		for _, f := range res.Findings {
-			run.Results = append(run.Results, sarifResult{
+			if !first {
+				out.raw(",")
+			}
+			first = false
+			out.value(sarifResult{
 				RuleID: f.Rule.Code, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity),
 				Message: sarifText{Text: f.Message},
 				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
@@ -193,9 +194,8 @@ func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
 			})
 		}
 	}
-	// Compact: SARIF is read by tools, and indenting a large log costs as
-	// much as encoding it (the encoder indents a second copy).
-	return json.NewEncoder(w).Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+	out.raw("]}]}\n")
+	return out.flush()
 }
 
 func sarifSource(source *analyzer.Source) *sarifResultProperties {
