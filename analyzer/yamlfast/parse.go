@@ -28,9 +28,17 @@ import (
 // false when the text is outside what this parser reads. The nodes' values
 // are substrings of text where no unescaping or folding changed them.
 func Parse(text string) (doc *yaml.Node, ok bool) {
+	doc, gaveUp := parse(text)
+	return doc, gaveUp == 0
+}
+
+// parse is Parse, saying where it gave up, for tests: the line of this
+// file that called fail, -1 for a character it does not read, 0 when it
+// did not give up.
+func parse(text string) (doc *yaml.Node, gaveUp int) {
 	p := parser{src: text}
 	if !p.checkChars() {
-		return nil, false
+		return nil, -1
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -38,14 +46,11 @@ func Parse(text string) (doc *yaml.Node, ok bool) {
 			if !isBail {
 				panic(r)
 			}
-			doc, ok, lastBail = nil, false, b.at
+			doc, gaveUp = nil, b.at
 		}
 	}()
-	return p.document(), true
+	return p.document(), 0
 }
-
-// lastBail is the line of parse.go that last gave up, for tests.
-var lastBail int
 
 // bail is panicked to leave a text to yaml.v3; at is the parser's line
 // that gave up (tests report it).
