@@ -91,6 +91,10 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 		}
 		runRule(&Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, out: &found})
 	}
+	var facts []Fact
+	if in != nil {
+		e.collect(doc, cfg, memo, &facts, in, &found)
+	}
 	sups := e.suppressions(doc)
 	for _, s := range sups {
 		for _, r := range s.Rules {
@@ -112,10 +116,6 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 	out := sortedCopy(kept, less)
 	for i, fp := range Fingerprints(FingerprintPath(doc.Path, cfg.FingerprintRoot), doc.Lines, out) {
 		out[i].Fingerprint = fp
-	}
-	var facts []Fact
-	if in != nil {
-		e.collect(doc, cfg, memo, &facts, in)
 	}
 	return out, facts
 }
@@ -266,11 +266,16 @@ func (c *findingChunks) keep(dst []*Finding, ok func(*Finding) bool) []*Finding 
 func runRule(p *Pass) {
 	defer func() {
 		if v := recover(); v != nil {
-			start, end := p.Doc.LineSpan(1)
-			p.Report(Finding{Start: start, End: end, Message: fmt.Sprintf("internal error in rule %s: %v (please report it)", p.Rule.Code, v)})
+			internalError(p, v)
 		}
 	}()
 	p.Rule.Check(p)
+}
+
+// internalError reports a rule's panic v at the document's first line.
+func internalError(p *Pass, v any) {
+	start, end := p.Doc.LineSpan(1)
+	p.Report(Finding{Start: start, End: end, Message: fmt.Sprintf("internal error in rule %s: %v (please report it)", p.Rule.Code, v)})
 }
 
 func clamp(v, n int) int { return max(0, min(v, n)) }

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 )
 
@@ -102,16 +103,22 @@ func (p *Pass) Locate(start, end int) Location {
 	return Location{Path: p.Doc.Path, Start: start, End: end, Lines: p.Doc.Lines}
 }
 
-// collect runs the set rules' collectors on a document.
-func (e *Engine) collect(doc *Document, cfg *Config, memo map[any]any, facts *[]Fact, in *SetScope) {
+// collect runs the set rules' collectors on a document. A collector that
+// panics loses its facts, not the run, and is reported to out as a rule's
+// panic is (runRule) when there is an out: its checks across objects would
+// otherwise pass having checked nothing.
+func (e *Engine) collect(doc *Document, cfg *Config, memo map[any]any, facts *[]Fact, in *SetScope, out *findingChunks) {
 	for _, r := range e.rules {
 		if r.Phase != SetPhase || r.Collect == nil || !cfg.Enabled(r) || r.Language != "" && r.Language != doc.Language {
 			continue
 		}
-		p := &Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, facts: facts, set: in}
+		p := &Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, facts: facts, set: in, out: out}
 		func() {
-			// A collector's panic loses its facts, not the run.
-			defer func() { _ = recover() }()
+			defer func() {
+				if v := recover(); v != nil && out != nil {
+					internalError(p, v)
+				}
+			}()
 			r.Collect(p)
 		}()
 	}
@@ -121,7 +128,7 @@ func (e *Engine) collect(doc *Document, cfg *Config, memo map[any]any, facts *[]
 // workspace index needs of files no one has open.
 func (e *Engine) CollectFacts(doc *Document, cfg *Config, in SetScope) []Fact {
 	var facts []Fact
-	e.collect(doc, cfg, map[any]any{}, &facts, &in)
+	e.collect(doc, cfg, map[any]any{}, &facts, &in, nil)
 	return facts
 }
 
@@ -156,6 +163,7 @@ func (e *Engine) RunSet(ctx context.Context, facts []Fact, configFor func(path s
 		groups[g] = append(groups[g], f)
 	}
 	var found []SetFinding
+	var failed []FileResult
 	for _, g := range order {
 		if ctx.Err() != nil {
 			return nil
@@ -165,7 +173,13 @@ func (e *Engine) RunSet(ctx context.Context, facts []Fact, configFor func(path s
 		}
 		p := &SetPass{Rule: g.rule, Facts: groups[g], Scope: g.scope, config: configFor, out: &found}
 		func() {
-			defer func() { _ = recover() }()
+			// Not the run: the rule's findings are missing, which the
+			// run must say (a tool error), not pass over.
+			defer func() {
+				if v := recover(); v != nil {
+					failed = append(failed, FileResult{Err: fmt.Errorf("internal error in rule %s across objects: %v (please report it); its findings are missing", g.rule.Code, v)})
+				}
+			}()
 			g.rule.CheckSet(p)
 		}()
 	}
@@ -232,7 +246,7 @@ func (e *Engine) RunSet(ctx context.Context, facts []Fact, configFor func(path s
 		out = append(out, *r)
 	}
 	SortResults(out)
-	return out
+	return append(out, failed...)
 }
 
 // MergeResults makes one result of the results of one path (a file's own

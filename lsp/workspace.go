@@ -276,6 +276,10 @@ func (s *Server) runSet(gen int) {
 
 	found := map[string]analyzer.FileResult{}
 	for _, r := range s.engine.RunSet(context.Background(), facts, s.configsByFolder()) {
+		if r.Err != nil {
+			s.logf("%v", r.Err)
+			continue
+		}
 		found[r.Path] = r
 	}
 

@@ -326,7 +326,7 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 			return cfg
 		}
 		for _, r := range e.RunSet(ctx, facts, config) {
-			if !config(r.Path).Excluded(r.Path) {
+			if r.Err != nil || !config(r.Path).Excluded(r.Path) {
 				results = append(results, r)
 			}
 		}
