@@ -68,14 +68,23 @@ func (e *Engine) AttachFixes(ctx context.Context, doc *Document, cfg *Config, fi
 // safety as the rule offers it, without verifying it: verification is
 // what `fix`, the editor's actions and the JSON and SARIF outputs pay for;
 // a terminal's "fix available" and the summary's count need only this.
+// Findings with the same hint share it (hints are never modified): a file
+// of many workloads has a few distinct hints and many findings.
 func (e *Engine) AttachHints(findings []Finding) {
+	shared := map[FixHint]*FixHint{}
 	for i := range findings {
 		f := &findings[i]
 		if f.Hint != nil || f.Fix == nil {
 			continue
 		}
 		if fs := f.Fix(); len(fs) > 0 {
-			f.Hint = hintOf(fs[0])
+			k := FixHint{Title: fs[0].Title, Safety: fs[0].Safety, Explanation: len(fs[0].Edits) == 0}
+			h, ok := shared[k]
+			if !ok {
+				h = &k
+				shared[k] = h
+			}
+			f.Hint = h
 		}
 	}
 }
