@@ -776,41 +776,29 @@ func (p *parser) quotedSlow(indent int, q byte) string {
 	}
 }
 
+// escapes are the one-character escapes of double-quoted scalars that
+// yaml.v3 reads ("\/" is not one of them).
+var escapes = map[byte]string{
+	'0': "\x00", 'a': "\a", 'b': "\b", 't': "\t", '\t': "\t", 'n': "\n", 'v': "\v", 'f': "\f", 'r': "\r", 'e': "\x1b",
+	' ': " ", '"': "\"", '\'': "'", '\\': "\\", 'N': "\u0085", '_': "\u00a0", 'L': "\u2028", 'P': "\u2029",
+}
+
 // escape appends the character a double-quoted escape at pos stands for.
 func (p *parser) escape(b []byte) []byte {
 	c := p.at(p.pos + 1)
 	p.pos += 2
-	switch c {
-	case '0':
-		return append(b, 0)
-	case 'a':
-		return append(b, 7)
-	case 'b':
-		return append(b, 8)
-	case 't', '\t':
-		return append(b, 9)
-	case 'n':
-		return append(b, 10)
-	case 'v':
-		return append(b, 11)
-	case 'f':
-		return append(b, 12)
-	case 'r':
-		return append(b, 13)
-	case 'e':
-		return append(b, 27)
-	case ' ', '"', '\'', '\\':
-		return append(b, c)
-	case 'N':
-		return utf8.AppendRune(b, 0x85)
-	case '_':
-		return utf8.AppendRune(b, 0xa0)
-	case 'L':
-		return utf8.AppendRune(b, 0x2028)
-	case 'P':
-		return utf8.AppendRune(b, 0x2029)
+	if s, ok := escapes[c]; ok {
+		return append(b, s...)
 	}
-	digits := map[byte]int{'x': 2, 'u': 4, 'U': 8}[c]
+	digits := 0
+	switch c {
+	case 'x':
+		digits = 2
+	case 'u':
+		digits = 4
+	case 'U':
+		digits = 8
+	}
 	if digits == 0 || p.pos+digits > len(p.src) {
 		fail()
 	}
@@ -852,8 +840,11 @@ func (p *parser) blockScalar(indent int) *yaml.Node {
 	chomp, increment := 0, 0
 	for range 2 {
 		switch c := p.at(p.pos); {
-		case (c == '+' || c == '-') && chomp == 0:
-			chomp = map[byte]int{'+': 1, '-': -1}[c]
+		case c == '+' && chomp == 0:
+			chomp = 1
+			p.pos++
+		case c == '-' && chomp == 0:
+			chomp = -1
 			p.pos++
 		case c >= '1' && c <= '9' && increment == 0:
 			increment = int(c - '0')
