@@ -139,11 +139,24 @@ func NewChartFinder() *ChartFinder {
 // Root returns the absolute folder of the root chart that owns path (see
 // Discover), or "".
 func (c *ChartFinder) Root(path string) string {
-	abs, err := filepath.Abs(path)
+	abs, err := c.abs(path)
 	if err != nil {
 		return ""
 	}
 	return c.owner(abs)
+}
+
+// abs is filepath.Abs against the working directory the finder read when
+// made: filepath.Abs reads it (two stats) at every call, and discovery
+// asks for every file.
+func (c *ChartFinder) abs(path string) (string, error) {
+	switch {
+	case filepath.IsAbs(path):
+		return filepath.Clean(path), nil
+	case c.cwd != "":
+		return filepath.Join(c.cwd, path), nil
+	}
+	return filepath.Abs(path)
 }
 
 // Reset forgets what was found: charts were added or removed.
@@ -158,7 +171,7 @@ func (c *ChartFinder) Reset() {
 // charts/ of another chart); "" when no chart does or the file is under
 // a chart's crds/.
 func (c *ChartFinder) owner(path string) string {
-	abs, err := filepath.Abs(path)
+	abs, err := c.abs(path)
 	if err != nil {
 		return ""
 	}
