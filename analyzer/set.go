@@ -162,26 +162,35 @@ func (e *Engine) RunSet(ctx context.Context, facts []Fact, configFor func(path s
 		}
 		groups[g] = append(groups[g], f)
 	}
+	// The rules (and scopes) are independent: checked in parallel, each
+	// into its own slot, read in order.
+	outs := make([][]SetFinding, len(order))
+	errs := make([]error, len(order))
+	Parallel(len(order), func(i int) {
+		g := order[i]
+		if ctx.Err() != nil || g.rule.Phase != SetPhase || g.rule.CheckSet == nil {
+			return
+		}
+		// Not the run: the rule's findings are missing, which the run
+		// must say (a tool error), not pass over.
+		defer func() {
+			if v := recover(); v != nil {
+				outs[i] = nil
+				errs[i] = fmt.Errorf("internal error in rule %s across objects: %v (please report it); its findings are missing", g.rule.Code, v)
+			}
+		}()
+		g.rule.CheckSet(&SetPass{Rule: g.rule, Facts: groups[g], Scope: g.scope, config: configFor, out: &outs[i]})
+	})
+	if ctx.Err() != nil {
+		return nil
+	}
 	var found []SetFinding
 	var failed []FileResult
-	for _, g := range order {
-		if ctx.Err() != nil {
-			return nil
+	for i := range order {
+		found = append(found, outs[i]...)
+		if errs[i] != nil {
+			failed = append(failed, FileResult{Err: errs[i]})
 		}
-		if g.rule.Phase != SetPhase || g.rule.CheckSet == nil {
-			continue
-		}
-		p := &SetPass{Rule: g.rule, Facts: groups[g], Scope: g.scope, config: configFor, out: &found}
-		func() {
-			// Not the run: the rule's findings are missing, which the
-			// run must say (a tool error), not pass over.
-			defer func() {
-				if v := recover(); v != nil {
-					failed = append(failed, FileResult{Err: fmt.Errorf("internal error in rule %s across objects: %v (please report it); its findings are missing", g.rule.Code, v)})
-				}
-			}()
-			g.rule.CheckSet(p)
-		}()
 	}
 	// Per file: enabled, severity, range, suppressions, fingerprints.
 	byPath := map[string]*FileResult{}
