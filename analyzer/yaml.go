@@ -215,14 +215,19 @@ func (d *Document) decodeChunk(start, end int, cache *ParseCache) {
 	var roots []*yaml.Node
 	if cache == nil {
 		d.Stats.Decoded++
-		roots = d.decode(start, end, lineOffset)
+		// The trees' strings share the text's memory, which the results
+		// keep anyway (Lines), rather than a copy of it.
+		roots = d.decode(start, end, lineOffset, unsafe.String(unsafe.SliceData(d.Text[start:end]), end-start))
 	} else {
 		key := chunkKey{string(d.Text[start:end]), lineOffset}
 		var ok bool
 		if roots, ok = cache.get(key); !ok {
 			d.Stats.Decoded++
 			problems := len(d.Problems)
-			roots = d.decode(start, end, lineOffset)
+			// Cached trees outlive the buffer: their strings share the
+			// key's copy of the document, not the whole buffer of the
+			// version that parsed them.
+			roots = d.decode(start, end, lineOffset, key.text)
 			if len(d.Problems) == problems {
 				cache.put(key, roots)
 			}
@@ -235,13 +240,11 @@ func (d *Document) decodeChunk(start, end int, cache *ParseCache) {
 	}
 }
 
-// decode decodes one chunk's documents, with absolute lines: with
-// yamlfast when it reads the chunk, else with yaml.v3 (which words the
-// syntax errors).
-func (d *Document) decode(start, end, lineOffset int) []*yaml.Node {
-	// The nodes' strings share the text's memory, which findings and
-	// facts keep anyway (Lines), rather than a copy of it.
-	if n, ok := yamlfast.Parse(unsafe.String(unsafe.SliceData(d.Text[start:end]), end-start)); ok {
+// decode decodes one chunk's documents, text[start:end] also given as src,
+// with absolute lines: with yamlfast when it reads the chunk, else with
+// yaml.v3 (which words the syntax errors).
+func (d *Document) decode(start, end, lineOffset int, src string) []*yaml.Node {
+	if n, ok := yamlfast.Parse(src); ok {
 		if n == nil || !d.accept(n, lineOffset) {
 			return nil
 		}
