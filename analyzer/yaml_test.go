@@ -3,6 +3,7 @@ package analyzer
 import (
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -250,5 +251,28 @@ func TestParseCacheReusesUnchangedDocuments(t *testing.T) {
 		if d := Parse("s.yaml", []byte(broken), ParseOptions{Cache: cache}); len(d.Problems) != 1 {
 			t.Errorf("parse %d: problems %v", i, d.Problems)
 		}
+	}
+}
+
+// Trees kept by a ParseCache must not keep the buffer that parsed them
+// alive: their strings point into the cache's own copy of the document.
+func TestParseCacheDoesNotPinBuffers(t *testing.T) {
+	text := []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n")
+	cache := &ParseCache{}
+	d := Parse("cm.yaml", text, ParseOptions{Cache: cache})
+	if len(d.Objects) != 1 {
+		t.Fatalf("objects = %d, want 1", len(d.Objects))
+	}
+	name := Get(d.Objects[0].Node, "metadata", "name").Value
+	p := uintptr(unsafe.Pointer(unsafe.StringData(name)))
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(text)))
+	if p >= lo && p < lo+uintptr(len(text)) {
+		t.Errorf("a cached node's value points into the parsed buffer")
+	}
+	// Without a cache the trees share the text (no copy is made).
+	d = Parse("cm.yaml", text, ParseOptions{})
+	name = Get(d.Objects[0].Node, "metadata", "name").Value
+	if p := uintptr(unsafe.Pointer(unsafe.StringData(name))); p < lo || p >= lo+uintptr(len(text)) {
+		t.Errorf("an uncached node's value is a copy, not the text's")
 	}
 }
