@@ -705,7 +705,7 @@ type ConfigFinder struct {
 	rules []*Rule
 	mu    sync.Mutex
 	dirs  map[string]*configResult
-	wd    workdir
+	wd    WorkDir
 }
 
 type configResult struct {
@@ -720,7 +720,7 @@ func NewConfigFinder(rules []*Rule) *ConfigFinder {
 
 // For returns the configuration for a file (or folder) path.
 func (f *ConfigFinder) For(path string) (Config, error) {
-	abs, err := f.wd.abs(path)
+	abs, err := f.wd.Abs(path)
 	if err != nil {
 		return DefaultConfig(), err
 	}

@@ -117,6 +117,8 @@ type Document struct {
 	Stats ParseStats
 
 	limits Limits
+	// abs is the file's absolute path when the caller resolved it.
+	abs string
 
 	// editors caches YAMLEditor's editors by *Object; fixes are computed
 	// concurrently (verification, the language server).

@@ -114,7 +114,7 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 		kept = late.keep(kept, func(f *Finding) bool { return e.keep(doc, cfg, f, sups, false) })
 	}
 	out := sortedCopy(kept, less)
-	for i, fp := range Fingerprints(FingerprintPath(doc.Path, cfg.FingerprintRoot), doc.Lines, out) {
+	for i, fp := range Fingerprints(fingerprintPath(doc.Path, doc.abs, cfg.FingerprintRoot), doc.Lines, out) {
 		out[i].Fingerprint = fp
 	}
 	return out, facts
@@ -308,12 +308,21 @@ var repoRoots sync.Map
 // repository matches when the same files are linted from a parent folder,
 // and "./k8s/a.yaml" and "k8s/a.yaml" are one file on every OS.
 func FingerprintPath(path, root string) string {
+	return fingerprintPath(path, "", root)
+}
+
+// fingerprintPath is FingerprintPath with the path's absolute form when
+// the caller has it (a run resolves its paths against the working
+// directory it read once; filepath.Abs reads it again, two stats a file).
+func fingerprintPath(path, abs, root string) string {
 	if path == "-" || path == "" {
 		return path
 	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return filepath.ToSlash(filepath.Clean(path))
+	if abs == "" {
+		var err error
+		if abs, err = filepath.Abs(path); err != nil {
+			return filepath.ToSlash(filepath.Clean(path))
+		}
 	}
 	base := repoRoot(filepath.Dir(abs))
 	if base == "" {

@@ -57,7 +57,7 @@ var alwaysSkipped = map[string]bool{".git": true, ".hg": true, ".svn": true, "no
 // node_modules. The result is sorted within each directory.
 func Discover(paths []string, opts DiscoverOptions) ([]string, error) {
 	var out []string
-	var wd workdir
+	var wd WorkDir
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
@@ -83,7 +83,7 @@ func Discover(paths []string, opts DiscoverOptions) ([]string, error) {
 			}
 			var rel string
 			if ignore != nil {
-				abs, err := wd.abs(path)
+				abs, err := wd.Abs(path)
 				if err != nil {
 					return err
 				}
@@ -211,6 +211,7 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 		return FileResult{Path: path, Err: err}
 	}
 	doc := Parse(path, text, opts)
+	doc.abs, _ = patches.wd.Abs(path)
 	findings, facts := e.RunWithFacts(ctx, doc, cfg, SetScope{})
 	switch detail {
 	case VerifiedFixes:
@@ -231,23 +232,31 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 	return FileResult{Path: path, Lines: lines, Findings: findings, Checked: Checked(doc, findings), Facts: facts}
 }
 
-// workdir reads the working directory once, for a run: filepath.Abs asks
+// WorkDir reads the working directory once, for a run: filepath.Abs asks
 // the system for it (two stats) at every call, and a run makes thousands.
-type workdir struct {
+// The zero value is ready to use.
+type WorkDir struct {
 	once sync.Once
 	dir  string
 	err  error
 }
 
-func (w *workdir) abs(path string) (string, error) {
+// Dir is the working directory, read at the first call.
+func (w *WorkDir) Dir() (string, error) {
+	w.once.Do(func() { w.dir, w.err = os.Getwd() })
+	return w.dir, w.err
+}
+
+// Abs is filepath.Abs against Dir.
+func (w *WorkDir) Abs(path string) (string, error) {
 	if filepath.IsAbs(path) {
 		return filepath.Clean(path), nil
 	}
-	w.once.Do(func() { w.dir, w.err = os.Getwd() })
-	if w.err != nil {
-		return "", w.err
+	dir, err := w.Dir()
+	if err != nil {
+		return "", err
 	}
-	return filepath.Join(w.dir, path), nil
+	return filepath.Join(dir, path), nil
 }
 
 // readLimited reads a file unless it is larger than limit: then it reads
@@ -306,11 +315,11 @@ const patchLevels = 3
 type patchIndex struct {
 	mu   sync.Mutex
 	dirs map[string]map[string]bool
-	wd   workdir
+	wd   WorkDir // the run's, for its files' absolute paths
 }
 
 func (x *patchIndex) isPatch(path string) bool {
-	abs, err := x.wd.abs(path)
+	abs, err := x.wd.Abs(path)
 	if err != nil {
 		return false
 	}

@@ -127,36 +127,22 @@ func kustomizationRoots(files []string) []string {
 type ChartFinder struct {
 	mu   sync.Mutex
 	dirs map[string]string // folder → owning chart root ("" for none)
-	cwd  string            // for roots of relative paths
+	wd   analyzer.WorkDir  // for roots of relative paths
 }
 
 // NewChartFinder returns an empty finder.
 func NewChartFinder() *ChartFinder {
-	cwd, _ := os.Getwd()
-	return &ChartFinder{dirs: map[string]string{}, cwd: cwd}
+	return &ChartFinder{dirs: map[string]string{}}
 }
 
 // Root returns the absolute folder of the root chart that owns path (see
 // Discover), or "".
 func (c *ChartFinder) Root(path string) string {
-	abs, err := c.abs(path)
+	abs, err := c.wd.Abs(path)
 	if err != nil {
 		return ""
 	}
 	return c.owner(abs)
-}
-
-// abs is filepath.Abs against the working directory the finder read when
-// made: filepath.Abs reads it (two stats) at every call, and discovery
-// asks for every file.
-func (c *ChartFinder) abs(path string) (string, error) {
-	switch {
-	case filepath.IsAbs(path):
-		return filepath.Clean(path), nil
-	case c.cwd != "":
-		return filepath.Join(c.cwd, path), nil
-	}
-	return filepath.Abs(path)
 }
 
 // Reset forgets what was found: charts were added or removed.
@@ -171,7 +157,7 @@ func (c *ChartFinder) Reset() {
 // charts/ of another chart); "" when no chart does or the file is under
 // a chart's crds/.
 func (c *ChartFinder) owner(path string) string {
-	abs, err := c.abs(path)
+	abs, err := c.wd.Abs(path)
 	if err != nil {
 		return ""
 	}
@@ -221,10 +207,11 @@ func (c *ChartFinder) chartOf(dir string) string {
 
 // relative spells root as path was spelled: relative when path was.
 func (c *ChartFinder) relative(path, root string) string {
-	if filepath.IsAbs(path) || c.cwd == "" {
+	wd, err := c.wd.Dir()
+	if filepath.IsAbs(path) || err != nil {
 		return root
 	}
-	if rel, err := filepath.Rel(c.cwd, root); err == nil {
+	if rel, err := filepath.Rel(wd, root); err == nil {
 		return rel
 	}
 	return root
@@ -301,8 +288,9 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 		results = append(results, lintBuilds(ctx, e, builds, buildCfg, detail)...)
 	}
 	var files []string
+	var wd analyzer.WorkDir
 	for _, f := range in.Files {
-		if abs, err := filepath.Abs(f); err == nil && owned[abs] {
+		if abs, err := wd.Abs(f); err == nil && owned[abs] {
 			continue
 		}
 		files = append(files, f)
@@ -414,6 +402,7 @@ func kept(only []string, path string) bool {
 // the engine's (Engine.FixFiles).
 func Fix(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(string) (*analyzer.Config, error), accept func(*analyzer.Finding, fixes.Fix) bool, opts Options) []analyzer.FileFix {
 	var out []analyzer.FileFix
+	var wd analyzer.WorkDir
 	owned := map[string]bool{}
 	// Overlays share their bases: each build sees what the ones before
 	// fixed, and a file fixed by several is one result.
@@ -492,7 +481,7 @@ func Fix(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(stri
 	}
 	var files []string
 	for _, f := range in.Files {
-		if abs, err := filepath.Abs(f); err == nil && owned[abs] {
+		if abs, err := wd.Abs(f); err == nil && owned[abs] {
 			continue
 		}
 		files = append(files, f)
