@@ -1,8 +1,8 @@
 // Package yamlfast parses the YAML that Kubernetes manifests are written
 // in into the node trees yaml.v3's decoder builds, with the same kinds,
 // tags, styles, values, anchors and positions, several times faster: it
-// reads the text once, line by line, takes values as substrings of one copy
-// of it, and allocates nodes in slabs.
+// reads the text once, line by line, takes values as substrings of it, and
+// allocates nodes in slabs.
 //
 // It accepts a subset and knows it: block mappings and sequences (compact
 // and indentless too), flow collections, plain, single- and double-quoted
