@@ -6,8 +6,9 @@
 //
 // It accepts a subset and knows it: block mappings and sequences (compact
 // and indentless too), flow collections, plain, single- and double-quoted
-// and block scalars, comments, anchors and aliases. On anything else — tags,
-// directives, complex keys, tabs or CR line ends, an empty explicit document,
+// and block scalars, comments, anchors and aliases, with LF or CRLF line
+// ends. On anything else — tags, directives, complex keys, tabs in
+// indentation, a lone CR or other line breaks, an empty explicit document,
 // and everything yaml.v3 rejects — Parse says !ok and the caller decodes
 // the text with yaml.v3, which also words the syntax error. Comments are
 // skipped, not attached to nodes: nothing in hardline reads them from the
@@ -80,16 +81,16 @@ func fail() {
 	panic(bail{line})
 }
 
-// checkChars accepts printable Unicode with LF line ends and no BOM: what
-// yaml.v3 accepts without CR, NEL, LS and PS line breaks, which count lines
-// differently.
+// checkChars accepts printable Unicode with LF or CRLF line ends and no
+// BOM: what yaml.v3 accepts without a lone CR, NEL, LS and PS, which it also
+// takes for line breaks. So a CR is always the first byte of a line end.
 func (p *parser) checkChars() bool {
 	p.ascii = true
 	s := p.src
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c < ' ' && c != '\n' && c != '\t' || c == 0x7f {
+			if c < ' ' && c != '\n' && c != '\t' && (c != '\r' || i+1 == len(s) || s[i+1] != '\n') || c == 0x7f {
 				return false
 			}
 			i++
@@ -155,9 +156,13 @@ func (p *parser) col(i int) int {
 	return utf8.RuneCountInString(p.src[p.lineStart:i])
 }
 
+// at is the byte at i, '\n' for the CR of a CRLF, 0 past the end.
 func (p *parser) at(i int) byte {
 	if i < len(p.src) {
-		return p.src[i]
+		if c := p.src[i]; c != '\r' {
+			return c
+		}
+		return '\n'
 	}
 	return 0
 }
@@ -168,15 +173,22 @@ func (p *parser) blankz(i int) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == 0
 }
 
-// newline moves past the line end at pos.
+// newline moves past the line end (LF or CRLF) at pos.
 func (p *parser) newline() {
+	if p.src[p.pos] == '\r' {
+		p.pos++
+	}
 	p.pos++
 	p.line++
 	p.lineStart = p.pos
 }
 
+// eol is where the line holding i ends: its CR or LF, or the text's end.
 func (p *parser) eol(i int) int {
 	if j := strings.IndexByte(p.src[i:], '\n'); j >= 0 {
+		if j > 0 && p.src[i+j-1] == '\r' {
+			j--
+		}
 		return i + j
 	}
 	return len(p.src)
@@ -378,8 +390,8 @@ func (p *parser) anchored(indent int, afterKey bool) *yaml.Node {
 	switch c := p.at(p.pos); {
 	case c == 0 || c == '\n' || c == '#':
 		p.lineRest()
-		if !p.skipToContent() || p.col(p.pos) <= indent || p.marker(p.pos, "...") {
-			fail()
+		if !p.skipToContent() || p.col(p.pos) <= indent || p.marker(p.pos, "...") || p.src[p.pos] == '&' || p.src[p.pos] == '*' {
+			fail() // nothing to name, or two names for one node
 		}
 		n = p.value(indent, false)
 	case c == '&' || c == '*' || c == '-':
@@ -568,7 +580,7 @@ func (p *parser) plainLine(start int) (end int, stop byte) {
 			return end, '\n'
 		}
 		switch c := s[i]; c {
-		case '\n':
+		case '\n', '\r':
 			return end, '\n'
 		case ' ', '\t':
 			j := i + 1
@@ -605,7 +617,7 @@ func (p *parser) plain(indent, start, end int, stop byte) *yaml.Node {
 			for i < len(p.src) && (p.src[i] == ' ' || p.src[i] == '\t') {
 				i++
 			}
-			if i >= len(p.src) || p.src[i] != '\n' {
+			if p.at(i) != '\n' {
 				break
 			}
 			p.pos = i
@@ -677,7 +689,7 @@ func (p *parser) quoted(indent int) *yaml.Node {
 			p.pos = i + 1
 			return n
 		}
-		if c == '\n' || q == '"' && c == '\\' {
+		if c == '\n' || c == '\r' || q == '"' && c == '\\' {
 			break
 		}
 	}
@@ -700,7 +712,7 @@ func (p *parser) quotedSlow(indent int, q byte) string {
 		for p.pos < len(p.src) {
 			c := p.src[p.pos]
 			switch {
-			case c == ' ' || c == '\t' || c == '\n':
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 				break chars
 			case q == '\'' && c == '\'':
 				if p.at(p.pos+1) != '\'' {
@@ -732,7 +744,7 @@ func (p *parser) quotedSlow(indent int, q byte) string {
 		leadingBreak, trailing := false, 0
 		leadingBlanks := escapedBreak
 		for p.pos < len(p.src) {
-			c := p.src[p.pos]
+			c := p.at(p.pos)
 			if c == ' ' || c == '\t' {
 				if !leadingBlanks {
 					ws = append(ws, c)
@@ -996,7 +1008,7 @@ func (p *parser) flow(indent int) *yaml.Node {
 func (p *parser) flowSpace(indent int) {
 	startLine := p.line
 	for p.pos < len(p.src) {
-		switch p.src[p.pos] {
+		switch p.at(p.pos) {
 		case ' ', '\t':
 			p.pos++
 		case '\n':
@@ -1051,7 +1063,7 @@ scan:
 			break scan
 		case '?':
 			fail()
-		case '\n':
+		case '\n', '\r':
 			break scan
 		case ' ', '\t':
 			j := i + 1

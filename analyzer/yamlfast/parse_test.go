@@ -118,7 +118,8 @@ func TestAgreesWithYAMLv3(t *testing.T) {
 
 		{"tag", "a: !!str 1\n", false},
 		{"complex key", "? a\n: b\n", false},
-		{"crlf", "a: 1\r\nb: 2\r\n", false},
+		{"crlf", "a: 1\r\nb: |\r\n  x\r\n\r\n  y\r\nc: \"q\r\n  r\\\r\n  s\"\r\nd: [1,\r\n  2] # c\r\ne: plain\r\n  more\r\nf: >-\r\n  g\r\n  h\r\n", true},
+		{"lone cr", "a: 1\rb: 2\n", false},
 		{"bad indentation", "a: 1\n   b: 2\n", false},
 		{"mapping on a value line", "a: b: c\n", false},
 		{"unknown alias", "a: *nope\n", false},
@@ -145,10 +146,10 @@ func TestAgreesWithYAMLv3(t *testing.T) {
 
 // TestCorpus: on every YAML and JSON file of the shared corpus, Parse and
 // yaml.v3 agree document by document (the analyzer cuts streams at
-// document markers before parsing).
+// document markers before parsing), with LF and with CRLF line ends.
 func TestCorpus(t *testing.T) {
 	root := testenv.Dir(t, "corpus")
-	var files, docs, fast int
+	var files, docs, fast, fastCRLF int
 	var bytesAll, bytesFast int
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -171,6 +172,17 @@ func TestCorpus(t *testing.T) {
 				rel, _ := filepath.Rel(root, path)
 				t.Errorf("%s: document %d:\n%s", rel, docs, diff)
 			}
+			// And as a Windows checkout has it, with CRLF line ends.
+			if crlf := bytes.ReplaceAll(bytes.ReplaceAll(chunk, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n")); !bytes.Equal(crlf, chunk) {
+				diff, accepted := differ(crlf)
+				if accepted {
+					fastCRLF++
+				}
+				if diff != "" {
+					rel, _ := filepath.Rel(root, path)
+					t.Errorf("%s: document %d with CRLF line ends:\n%s", rel, docs, diff)
+				}
+			}
 			if accepted {
 				fast++
 				bytesFast += len(chunk)
@@ -184,8 +196,8 @@ func TestCorpus(t *testing.T) {
 	if files == 0 {
 		t.Fatalf("no YAML files under %s", root)
 	}
-	t.Logf("%d files, %d documents: %d read by Parse (%.1f%% of the bytes), the rest by yaml.v3",
-		files, docs, fast, 100*float64(bytesFast)/float64(max(bytesAll, 1)))
+	t.Logf("%d files, %d documents: %d read by Parse (%.1f%% of the bytes), the rest by yaml.v3; with CRLF line ends, %d",
+		files, docs, fast, 100*float64(bytesFast)/float64(max(bytesAll, 1)), fastCRLF)
 }
 
 // split cuts a stream at lines starting with "---" or "..." as the
