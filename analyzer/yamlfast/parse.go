@@ -88,6 +88,12 @@ func (p *parser) checkChars() bool {
 	p.ascii = true
 	s := p.src
 	for i := 0; i < len(s); {
+		for i+8 <= len(s) && printable8(s[i:i+8]) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c < ' ' && c != '\n' && c != '\t' && (c != '\r' || i+1 == len(s) || s[i+1] != '\n') || c == 0x7f {
@@ -105,6 +111,26 @@ func (p *parser) checkChars() bool {
 		i += size
 	}
 	return true
+}
+
+// printable8 tells whether eight bytes are printable ASCII (0x20 to 0x7e),
+// tabs and LFs, a word at a time: most of a manifest is. Each test is exact
+// per byte: a byte's low seven bits plus a constant carry into its own high
+// bit only.
+func printable8(s string) bool {
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	if x&highs != 0 {
+		return false
+	}
+	// The bytes equal to LF, tab and DEL: y's byte is zero.
+	lf, tab, del := x^'\n'*ones, x^'\t'*ones, x^0x7f*ones
+	isLF := ^((lf + 0x7f*ones) | lf) & highs
+	isTab := ^((tab + 0x7f*ones) | tab) & highs
+	isDel := ^((del + 0x7f*ones) | del) & highs
+	below := ^(x + 0x60*ones) & highs // under 0x20
+	return below&^isLF&^isTab|isDel == 0
 }
 
 // node allocates a node at 0-based line and column.

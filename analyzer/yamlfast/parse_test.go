@@ -255,3 +255,31 @@ func FuzzAgreesWithYAMLv3(f *testing.F) {
 		}
 	})
 }
+
+// printable8 must agree with a byte-by-byte check: every byte value at
+// every position, and every pair of values around a line end and a tab.
+func TestPrintable8(t *testing.T) {
+	ok := func(b []byte) bool {
+		for _, c := range b {
+			if c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f {
+				return false
+			}
+		}
+		return true
+	}
+	check := func(b []byte) {
+		if got, want := printable8(string(b)), ok(b); got != want {
+			t.Fatalf("printable8(%q) = %v, want %v", b, got, want)
+		}
+	}
+	for a := range 256 {
+		for pos := range 8 {
+			b := []byte("abcdefgh")
+			b[pos] = byte(a)
+			check(b)
+		}
+		for c := range 256 {
+			check([]byte{byte(a), byte(c), 'a', '\n', byte(c), byte(a), '\t', byte(a)})
+		}
+	}
+}
