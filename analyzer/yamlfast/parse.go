@@ -285,6 +285,10 @@ func (p *parser) marker(i int, m string) bool {
 	return i == p.lineStart && strings.HasPrefix(p.src[i:], m) && p.blankz(i+3)
 }
 
+// docMarker tells whether either document marker starts at i: content
+// ends there, whatever the indentation expects.
+func (p *parser) docMarker(i int) bool { return p.marker(i, "---") || p.marker(i, "...") }
+
 func (p *parser) document() *yaml.Node {
 	if !p.skipToContent() {
 		return nil
@@ -295,7 +299,7 @@ func (p *parser) document() *yaml.Node {
 		doc = p.node(yaml.DocumentNode, "", p.line, 0)
 		p.pos += 3
 		p.lineRest()
-		if !p.skipToContent() || p.marker(p.pos, "...") || p.marker(p.pos, "---") {
+		if !p.skipToContent() || p.docMarker(p.pos) {
 			fail() // an empty document: rare enough for yaml.v3
 		}
 	case p.marker(p.pos, "...") || p.src[p.pos] == '%':
@@ -416,7 +420,7 @@ func (p *parser) anchored(indent int, afterKey bool) *yaml.Node {
 	switch c := p.at(p.pos); {
 	case c == 0 || c == '\n' || c == '#':
 		p.lineRest()
-		if !p.skipToContent() || p.col(p.pos) <= indent || p.marker(p.pos, "...") || p.src[p.pos] == '&' || p.src[p.pos] == '*' {
+		if !p.skipToContent() || p.col(p.pos) <= indent || p.docMarker(p.pos) || p.src[p.pos] == '&' || p.src[p.pos] == '*' {
 			fail() // nothing to name, or two names for one node
 		}
 		n = p.value(indent, false)
@@ -489,7 +493,7 @@ func (p *parser) blockMapping(col int, key *yaml.Node) *yaml.Node {
 			break
 		}
 		c := p.col(p.pos)
-		if c < col || p.marker(p.pos, "...") {
+		if c < col || p.docMarker(p.pos) {
 			break
 		}
 		if c > col {
@@ -539,7 +543,7 @@ func (p *parser) mappingValue(col, after int) *yaml.Node {
 	switch p.at(p.pos) {
 	case 0, '\n', '#':
 		p.lineRest()
-		if p.skipToContent() && !p.marker(p.pos, "...") {
+		if p.skipToContent() && !p.docMarker(p.pos) {
 			c := p.col(p.pos)
 			if c > col {
 				return p.value(col, false)
@@ -571,7 +575,7 @@ func (p *parser) blockSequence(col int) *yaml.Node {
 		switch p.at(p.pos) {
 		case 0, '\n', '#':
 			p.lineRest()
-			if p.skipToContent() && p.col(p.pos) > col && !p.marker(p.pos, "...") {
+			if p.skipToContent() && p.col(p.pos) > col && !p.docMarker(p.pos) {
 				item = p.value(col, false)
 			} else {
 				item = p.empty(line, col+1)
@@ -661,7 +665,7 @@ func (p *parser) plain(indent, start, end int, stop byte) *yaml.Node {
 			break
 		}
 		c := p.col(i)
-		if c <= indent || p.src[i] == '#' || c == 0 && (p.marker(i, "...") || p.marker(i, "---")) {
+		if c <= indent || p.src[i] == '#' || p.docMarker(i) {
 			break
 		}
 		e, st := p.plainLine(i)
@@ -795,7 +799,7 @@ func (p *parser) quotedSlow(indent int, q byte) string {
 		// A line that continues the scalar: indented past its collection,
 		// and not a document marker.
 		if leadingBreak || escapedBreak {
-			if c := p.col(p.pos); c <= indent || c == 0 && (p.marker(p.pos, "---") || p.marker(p.pos, "...")) {
+			if c := p.col(p.pos); c <= indent || p.docMarker(p.pos) {
 				fail()
 			}
 		}
@@ -1046,7 +1050,7 @@ func (p *parser) flowSpace(indent int) {
 			p.pos = p.eol(p.pos)
 		default:
 			if p.line != startLine {
-				if c := p.col(p.pos); c <= indent || c == 0 && (p.marker(p.pos, "---") || p.marker(p.pos, "...")) {
+				if c := p.col(p.pos); c <= indent || p.docMarker(p.pos) {
 					fail()
 				}
 			}
