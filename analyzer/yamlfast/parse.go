@@ -72,6 +72,10 @@ type parser struct {
 	depth    int          // nesting of the node being parsed
 }
 
+// maxKey bounds a key's bytes up to its ':': yaml.v3 does not look further
+// than 1,024 characters for the ':' of a key.
+const maxKey = 1000
+
 // maxDepth bounds the recursion: deeper documents are left to yaml.v3,
 // which refuses them past its own limit (10,000).
 const maxDepth = 5000
@@ -354,12 +358,13 @@ func (p *parser) value(indent int, afterKey bool) *yaml.Node {
 	case '|', '>':
 		return p.blockScalar(indent)
 	case '"', '\'':
+		start := p.pos
 		n := p.quoted(indent)
 		if p.keyFollows() {
 			if afterKey || p.line != line {
 				fail()
 			}
-			return p.blockMapping(col, n)
+			return p.blockMapping(col, n, start)
 		}
 		p.lineRest()
 		return n
@@ -384,14 +389,14 @@ func (p *parser) value(indent int, afterKey bool) *yaml.Node {
 	start := p.pos
 	end, stop := p.plainLine(start)
 	if stop == ':' {
-		if afterKey || end-start > 1000 {
+		if afterKey {
 			fail()
 		}
 		v := p.src[start:end]
 		k := p.node(yaml.ScalarNode, plainTag(v), line, col)
 		k.Value = v
 		p.pos = end
-		return p.blockMapping(col, k)
+		return p.blockMapping(col, k, start)
 	}
 	return p.plain(indent, start, end, stop)
 }
@@ -480,13 +485,16 @@ func (p *parser) alias() *yaml.Node {
 	return n
 }
 
-// blockMapping parses a block mapping at column col whose first key is
-// parsed, pos after it.
-func (p *parser) blockMapping(col int, key *yaml.Node) *yaml.Node {
+// blockMapping parses a block mapping at column col whose first key,
+// starting at keyStart, is parsed, pos after it.
+func (p *parser) blockMapping(col int, key *yaml.Node, keyStart int) *yaml.Node {
 	m := p.node(yaml.MappingNode, mapTag, key.Line-1, col)
 	mark := len(p.kids)
 	for {
 		p.spaces()
+		if p.pos-keyStart > maxKey {
+			fail()
+		}
 		p.pos++ // ':'
 		p.kids = append(p.kids, key, p.mappingValue(col, p.col(p.pos)))
 		if !p.skipToContent() {
@@ -499,6 +507,7 @@ func (p *parser) blockMapping(col int, key *yaml.Node) *yaml.Node {
 		if c > col {
 			fail()
 		}
+		keyStart = p.pos
 		key = p.key()
 	}
 	m.Content = p.content(mark)
@@ -525,7 +534,7 @@ func (p *parser) key() *yaml.Node {
 	}
 	start := p.pos
 	end, stop := p.plainLine(start)
-	if stop != ':' || end-start > 1000 {
+	if stop != ':' {
 		fail()
 	}
 	v := p.src[start:end]
@@ -1008,9 +1017,10 @@ func (p *parser) flow(indent int) *yaml.Node {
 				fail() // a single-pair mapping
 			}
 		} else {
+			start := p.pos
 			k := p.flowNode(indent)
 			p.flowSpace(indent)
-			if k.Kind != yaml.ScalarNode || p.at(p.pos) != ':' || p.line != k.Line-1 {
+			if k.Kind != yaml.ScalarNode || p.at(p.pos) != ':' || p.line != k.Line-1 || p.pos-start > maxKey {
 				fail()
 			}
 			p.pos++

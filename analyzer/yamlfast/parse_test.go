@@ -130,6 +130,9 @@ func TestAgreesWithYAMLv3(t *testing.T) {
 		{"sequence after key", "a: - b\n", false},
 		{"bad escape", "a: \"\\q\"\n", false},
 		{"dash at mapping column", "a: 1\n- b\n", false},
+		{"long key", strings.Repeat("k", 1100) + ": v\n", false},
+		{"long quoted flow key", "{\"" + strings.Repeat("k", 1100) + "\": 1}\n", false},
+		{"two documents without a split", "a: \n--- :\n", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
