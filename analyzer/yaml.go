@@ -217,7 +217,7 @@ func (d *Document) decodeChunk(start, end int, cache *ParseCache) {
 		d.Stats.Decoded++
 		// The trees' strings share the text's memory, which the results
 		// keep anyway (Lines), rather than a copy of it.
-		roots = d.decode(start, end, lineOffset, unsafe.String(unsafe.SliceData(d.Text[start:end]), end-start))
+		roots = d.decode(unsafe.String(unsafe.SliceData(d.Text[start:end]), end-start), end, lineOffset)
 	} else {
 		key := chunkKey{string(d.Text[start:end]), lineOffset}
 		var ok bool
@@ -227,7 +227,7 @@ func (d *Document) decodeChunk(start, end int, cache *ParseCache) {
 			// Cached trees outlive the buffer: their strings share the
 			// key's copy of the document, not the whole buffer of the
 			// version that parsed them.
-			roots = d.decode(start, end, lineOffset, key.text)
+			roots = d.decode(key.text, end, lineOffset)
 			if len(d.Problems) == problems {
 				cache.put(key, roots)
 			}
@@ -240,10 +240,10 @@ func (d *Document) decodeChunk(start, end int, cache *ParseCache) {
 	}
 }
 
-// decode decodes one chunk's documents, text[start:end] also given as src,
-// with absolute lines: with yamlfast when it reads the chunk, else with
-// yaml.v3 (which words the syntax errors).
-func (d *Document) decode(start, end, lineOffset int, src string) []*yaml.Node {
+// decode decodes the documents of src, the chunk of the text that ends at
+// end, with absolute lines: with yamlfast when it reads the chunk, else
+// with yaml.v3 (which words the syntax errors).
+func (d *Document) decode(src string, end, lineOffset int) []*yaml.Node {
 	if n, ok := yamlfast.Parse(src); ok {
 		if n == nil || !d.accept(n, lineOffset) {
 			return nil
@@ -251,7 +251,7 @@ func (d *Document) decode(start, end, lineOffset int, src string) []*yaml.Node {
 		return []*yaml.Node{n}
 	}
 	var roots []*yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(d.Text[start:end]))
+	dec := yaml.NewDecoder(strings.NewReader(src))
 	for {
 		n := new(yaml.Node)
 		err := dec.Decode(n)
