@@ -57,6 +57,16 @@ type Config struct {
 	// outside a repository (FingerprintPath): set by the CLI to a
 	// baseline's folder, never read from a file.
 	FingerprintRoot string
+	// NoFingerprints leaves findings' fingerprints empty: set by the CLI
+	// when no output of the run reads them (text, full and github without
+	// a baseline), never read from a file. Hashing every finding is a
+	// tenth of a run with many findings.
+	NoFingerprints bool
+	// ReleaseText lets the results of files read from disk drop the
+	// files' text (Lines.Release): set by the CLI when no output reads it
+	// (text, github, gitlab), never read from a file. A run over a large
+	// repository then holds findings and facts, not the repository.
+	ReleaseText bool
 }
 
 // WorkloadKind is a custom resource that carries a pod: its API group and

@@ -99,7 +99,8 @@ type Document struct {
 	Path     string
 	Language Language
 	// Text is never modified after Parse: the YAML trees' strings share
-	// its memory.
+	// its memory. What outlives the document (findings, set facts) must
+	// not (Clone): one such string would keep the whole text alive.
 	Text  []byte
 	Lines *Lines
 
@@ -117,6 +118,9 @@ type Document struct {
 	Stats ParseStats
 
 	limits Limits
+	// interned holds the clones of the strings many objects repeat
+	// (apiVersion, kind, namespace), made once per document.
+	interned map[string]string
 	// abs is the file's absolute path when the caller resolved it.
 	abs string
 

@@ -113,18 +113,20 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 		}
 		kept = late.keep(kept, func(f *Finding) bool { return e.keep(doc, cfg, f, sups, false) })
 	}
-	out := sortedCopy(kept, less)
-	for i, fp := range Fingerprints(fingerprintPath(doc.Path, doc.abs, cfg.FingerprintRoot), doc.Lines, out) {
-		out[i].Fingerprint = fp
+	out := sortedCopy(kept, compareFindings)
+	if !cfg.NoFingerprints {
+		for i, fp := range Fingerprints(fingerprintPath(doc.Path, doc.abs, cfg.FingerprintRoot), doc.Lines, out) {
+			out[i].Fingerprint = fp
+		}
 	}
 	return out, facts
 }
 
-// sortFindings sorts findings stably by less.
-func sortFindings(fs []Finding, less func(a, b *Finding) bool) []Finding {
+// sortFindings sorts findings stably by cmp.
+func sortFindings(fs []Finding, cmp func(a, b *Finding) int) []Finding {
 	sorted := true
 	for i := 1; i < len(fs) && sorted; i++ {
-		sorted = !less(&fs[i], &fs[i-1])
+		sorted = cmp(&fs[i], &fs[i-1]) >= 0
 	}
 	if sorted {
 		return fs
@@ -133,30 +135,35 @@ func sortFindings(fs []Finding, less func(a, b *Finding) bool) []Finding {
 	for i := range fs {
 		ptrs[i] = &fs[i]
 	}
-	return sortedCopy(ptrs, less)
+	return sortedCopy(ptrs, cmp)
 }
 
-// sortedCopy sorts findings given by pointer stably by less and moves
+// sortedCopy sorts findings given by pointer stably by cmp and moves
 // them, in that order, into a new slice. Findings are large: sorting
 // pointers and moving each finding once costs a fraction of swapping them
-// (a file of 60,000 Pods has 840,000).
-func sortedCopy(ptrs []*Finding, less func(a, b *Finding) bool) []Finding {
-	slices.SortStableFunc(ptrs, func(a, b *Finding) int { return order(less, a, b) })
-	out := make([]Finding, len(ptrs))
+// (a file of 60,000 Pods has 840,000). Stability comes from the original
+// index as the last key: pattern-defeating quicksort with it takes a
+// third of the time of a stable merge sort on such a file.
+func sortedCopy(ptrs []*Finding, cmp func(a, b *Finding) int) []Finding {
+	type entry struct {
+		f *Finding
+		i int
+	}
+	es := make([]entry, len(ptrs))
 	for i, f := range ptrs {
-		out[i] = *f
+		es[i] = entry{f, i}
+	}
+	slices.SortFunc(es, func(a, b entry) int {
+		if c := cmp(a.f, b.f); c != 0 {
+			return c
+		}
+		return a.i - b.i
+	})
+	out := make([]Finding, len(es))
+	for i, e := range es {
+		out[i] = *e.f
 	}
 	return out
-}
-
-func order(less func(a, b *Finding) bool, a, b *Finding) int {
-	switch {
-	case less(a, b):
-		return -1
-	case less(b, a):
-		return 1
-	}
-	return 0
 }
 
 // Fingerprints computes the fingerprints of a file's findings, in file
@@ -222,6 +229,11 @@ func (e *Engine) keep(doc *Document, cfg *Config, f *Finding, sups []*Suppressio
 		f.Severity = cfg.SeverityOf(f.Rule)
 	}
 	f.Range = doc.Lines.Range(f.Start, f.End)
+	f.Message, f.Container = doc.detach(f.Message), doc.detach(f.Container)
+	f.Object = ObjectRef{APIVersion: doc.detach(f.Object.APIVersion), Kind: doc.detach(f.Object.Kind), Namespace: doc.detach(f.Object.Namespace), Name: doc.detach(f.Object.Name)}
+	for i := range f.Related {
+		f.Related[i].Message = doc.detach(f.Related[i].Message)
+	}
 	if o := doc.objectAt(f.Start); o != nil && o.Source != "" {
 		f.Source = &Source{Path: o.Source}
 	}

@@ -226,8 +226,11 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 	// Nor is the text of a file without findings or facts kept (large
 	// files without findings, CRDs above all, are most of a run's bytes).
 	lines := doc.Lines
-	if len(findings) == 0 && len(facts) == 0 {
+	switch {
+	case len(findings) == 0 && len(facts) == 0:
 		lines = nil
+	case cfg.ReleaseText:
+		lines.Release(path)
 	}
 	return FileResult{Path: path, Lines: lines, Findings: findings, Checked: Checked(doc, findings), Facts: facts}
 }

@@ -2,7 +2,11 @@ package analyzer
 
 import (
 	"bytes"
+	"fmt"
+	"hash/maphash"
+	"os"
 	"sort"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -25,6 +29,69 @@ type Range struct {
 type Lines struct {
 	text   []byte
 	starts []int // byte offset of each line's first byte
+	// released is set by Release: text and starts are read again from
+	// the file at the first use.
+	released *released
+}
+
+// released is what Release keeps of a file's text to read it again and
+// tell whether it is still the text that was analyzed.
+type released struct {
+	once sync.Once
+	path string
+	size int
+	sum  uint64
+	err  error
+}
+
+// textSeed hashes released texts: one per process, as the hashes are.
+var textSeed = maphash.MakeSeed()
+
+// Release drops the text and the index of a file read from path, until a
+// method needs them again: then they are read from the file once more. A
+// run over many files keeps no file's text this way once the outputs that
+// read it are known not to (Config.ReleaseText), and only the few files
+// that set rules report on are read twice. Not safe to call while other
+// goroutines use l.
+func (l *Lines) Release(path string) {
+	if l == nil || l.released != nil {
+		return
+	}
+	l.released = &released{path: path, size: len(l.text), sum: maphash.Bytes(textSeed, l.text)}
+	l.text, l.starts = nil, nil
+}
+
+// load reads a released text again. A file that changed since it was
+// analyzed (or cannot be read) leaves an empty text and the error for Err:
+// positions in it would point at other lines.
+func (l *Lines) load() {
+	r := l.released
+	if r == nil {
+		return
+	}
+	r.once.Do(func() {
+		text, err := os.ReadFile(r.path)
+		switch {
+		case err != nil:
+			r.err = fmt.Errorf("%s: read again for the findings across files: %w", r.path, err)
+		case len(text) != r.size || maphash.Bytes(textSeed, text) != r.sum:
+			r.err = fmt.Errorf("%s: changed while hardline read it; run again", r.path)
+		}
+		if r.err != nil {
+			text = nil
+		}
+		fresh := NewLines(text)
+		l.text, l.starts = fresh.text, fresh.starts
+	})
+}
+
+// Err is the error of reading a released text again (Release), if any.
+func (l *Lines) Err() error {
+	if l == nil || l.released == nil {
+		return nil
+	}
+	l.load()
+	return l.released.err
 }
 
 // NewLines indexes text. A line ends at "\n"; a "\r" before it belongs to the
@@ -43,10 +110,14 @@ func NewLines(text []byte) *Lines {
 }
 
 // Count is the number of lines (a final line without "\n" counts).
-func (l *Lines) Count() int { return len(l.starts) }
+func (l *Lines) Count() int {
+	l.load()
+	return len(l.starts)
+}
 
 // Start is the byte offset of the first byte of 1-based line n.
 func (l *Lines) Start(n int) int {
+	l.load()
 	if n < 1 {
 		return 0
 	}
@@ -59,6 +130,7 @@ func (l *Lines) Start(n int) int {
 // End is the byte offset just past the content of 1-based line n, before
 // its "\r\n" or "\n".
 func (l *Lines) End(n int) int {
+	l.load()
 	if n < 1 {
 		return 0
 	}
@@ -73,10 +145,14 @@ func (l *Lines) End(n int) int {
 }
 
 // Text is the content of 1-based line n without its terminator.
-func (l *Lines) Text(n int) []byte { return l.text[l.Start(n):l.End(n)] }
+func (l *Lines) Text(n int) []byte {
+	start, end := l.Start(n), l.End(n)
+	return l.text[start:end]
+}
 
 // Line is the 1-based line holding byte offset off.
 func (l *Lines) Line(off int) int {
+	l.load()
 	return sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > off })
 }
 
@@ -97,6 +173,7 @@ func (l *Lines) Offset(line, col int) int {
 
 // Position converts a byte offset to a line and code-point column.
 func (l *Lines) Position(off int) Position {
+	l.load()
 	if off > len(l.text) {
 		off = len(l.text)
 	}
@@ -115,6 +192,7 @@ func (l *Lines) Range(start, end int) Range {
 // UTF16 converts a byte offset to a 0-based line and a 0-based column in
 // UTF-16 code units, the Language Server Protocol's default position.
 func (l *Lines) UTF16(off int) (line, col int) {
+	l.load()
 	off = max(0, min(off, len(l.text)))
 	n := l.Line(off)
 	for _, r := range string(l.text[l.Start(n):off]) {
@@ -130,6 +208,7 @@ func (l *Lines) UTF16(off int) (line, col int) {
 // clamped to the line (and the text): editors may send positions past
 // the end of a line or of the document.
 func (l *Lines) OffsetUTF16(line, col int) int {
+	l.load()
 	if line < 0 {
 		return 0
 	}
@@ -153,5 +232,6 @@ func (l *Lines) Bytes() []byte {
 	if l == nil {
 		return nil
 	}
+	l.load()
 	return l.text
 }

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -329,11 +330,11 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 			}
 			r.Findings = kept
 		}
-		r.Findings = sortFindings(r.Findings, func(a, b *Finding) bool {
+		r.Findings = sortFindings(r.Findings, func(a, b *Finding) int {
 			if a.Start != b.Start {
-				return a.Start < b.Start
+				return cmp.Compare(a.Start, b.Start)
 			}
-			return a.Rule.Code < b.Rule.Code
+			return strings.Compare(a.Rule.Code, b.Rule.Code)
 		})
 		for i := range r.Findings {
 			f := &r.Findings[i]
@@ -347,8 +348,10 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 				f.Fixes = nil // unverified: only the hint says what one would do
 			}
 		}
-		for i, fp := range Fingerprints(FingerprintPath(r.Path, cfg.FingerprintRoot), r.Lines, r.Findings) {
-			r.Findings[i].Fingerprint = fp
+		if !cfg.NoFingerprints {
+			for i, fp := range Fingerprints(FingerprintPath(r.Path, cfg.FingerprintRoot), r.Lines, r.Findings) {
+				r.Findings[i].Fingerprint = fp
+			}
 		}
 		out = append(out, *r)
 	}

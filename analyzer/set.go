@@ -1,9 +1,12 @@
 package analyzer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // Set rules read the objects of a whole run, not one document: a pod no
@@ -193,11 +196,12 @@ func (e *Engine) RunSet(ctx context.Context, facts []Fact, configFor func(path s
 		}
 	}
 	// Per file: enabled, severity, range, suppressions, fingerprints.
+	failed = append(failed, reload(found)...)
 	byPath := map[string]*FileResult{}
 	seen := map[string]bool{}
 	for _, sf := range found {
 		at := sf.At
-		if at.Lines == nil {
+		if at.Lines == nil || at.Lines.Err() != nil || slices.ContainsFunc(sf.Related, func(r Related) bool { return r.Lines.Err() != nil }) {
 			continue
 		}
 		cfg := configFor(at.Path)
@@ -247,15 +251,45 @@ func (e *Engine) RunSet(ctx context.Context, facts []Fact, configFor func(path s
 			}
 			r.Findings = kept
 		}
-		r.Findings = sortFindings(r.Findings, less)
-		cfg := configFor(path)
-		for i, fp := range Fingerprints(FingerprintPath(path, cfg.FingerprintRoot), r.Lines, r.Findings) {
-			r.Findings[i].Fingerprint = fp
+		r.Findings = sortFindings(r.Findings, compareFindings)
+		if cfg := configFor(path); !cfg.NoFingerprints {
+			for i, fp := range Fingerprints(FingerprintPath(path, cfg.FingerprintRoot), r.Lines, r.Findings) {
+				r.Findings[i].Fingerprint = fp
+			}
 		}
 		out = append(out, *r)
 	}
 	SortResults(out)
 	return append(out, failed...)
+}
+
+// reload reads again, in parallel, the released texts (Lines.Release)
+// that findings are in, and returns a result with the error for each file
+// that could not be: its findings across files are missing, which the run
+// must say.
+func reload(found []SetFinding) []FileResult {
+	var texts []*Lines
+	seen := map[*Lines]bool{}
+	add := func(l *Lines) {
+		if l != nil && l.released != nil && !seen[l] {
+			seen[l] = true
+			texts = append(texts, l)
+		}
+	}
+	for _, sf := range found {
+		add(sf.At.Lines)
+		for _, r := range sf.Related {
+			add(r.Lines)
+		}
+	}
+	Parallel(len(texts), func(i int) { texts[i].load() })
+	var failed []FileResult
+	for _, l := range texts {
+		if err := l.Err(); err != nil {
+			failed = append(failed, FileResult{Path: l.released.path, Err: err})
+		}
+	}
+	return failed
 }
 
 // MergeResults makes one result of the results of one path (a file's own
@@ -277,19 +311,19 @@ func MergeResults(rs []FileResult) []FileResult {
 		if m.Lines == nil {
 			m.Lines = r.Lines
 		}
-		m.Findings = sortFindings(m.Findings, less)
+		m.Findings = sortFindings(m.Findings, compareFindings)
 	}
 	SortResults(out)
 	return out
 }
 
-// less orders findings by position, rule and message.
-func less(a, b *Finding) bool {
+// compareFindings orders findings by position, rule and message.
+func compareFindings(a, b *Finding) int {
 	if a.Start != b.Start {
-		return a.Start < b.Start
+		return cmp.Compare(a.Start, b.Start)
 	}
-	if a.Rule.Code != b.Rule.Code {
-		return a.Rule.Code < b.Rule.Code
+	if c := strings.Compare(a.Rule.Code, b.Rule.Code); c != 0 {
+		return c
 	}
-	return a.Message < b.Message
+	return strings.Compare(a.Message, b.Message)
 }

@@ -467,15 +467,46 @@ func (d *Document) object(n, root *yaml.Node, docStart, docEnd int) *Object {
 	}
 	meta := Get(n, "metadata")
 	o := &Object{
-		ObjectRef: ObjectRef{APIVersion: apiVersion, Kind: kind, Namespace: Str(Get(meta, "namespace")), Name: Str(Get(meta, "name"))},
+		ObjectRef: ObjectRef{APIVersion: d.intern(apiVersion), Kind: d.intern(kind), Namespace: d.intern(Str(Get(meta, "namespace"))), Name: strings.Clone(Str(Get(meta, "name")))},
 		Node:      n, Start: d.NodeStart(n), End: d.NodeEnd(n),
 		Root: root, DocStart: docStart, DocEnd: docEnd,
 	}
-	o.Source = originPath(Str(Get(meta, "annotations", "config.kubernetes.io/origin")))
+	o.Source = strings.Clone(originPath(Str(Get(meta, "annotations", "config.kubernetes.io/origin"))))
 	if o.Source == "" {
 		o.Source = sourceComment(d.Text[docStart:min(o.Start, docEnd)])
 	}
 	return o
+}
+
+// detach returns s, or a clone of it when it shares the document's text:
+// what a rule reports outlives the text (Document.Text). A check of where
+// the string lies is all most strings cost.
+func (d *Document) detach(s string) string {
+	if s == "" || len(d.Text) == 0 {
+		return s
+	}
+	p, lo := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(&d.Text[0]))
+	if p < lo || p >= lo+uintptr(len(d.Text)) {
+		return s
+	}
+	return d.intern(s)
+}
+
+// intern clones a string of the text that many objects or findings repeat,
+// once per document: findings and facts carry them past the text.
+func (d *Document) intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	if c, ok := d.interned[s]; ok {
+		return c
+	}
+	if d.interned == nil {
+		d.interned = map[string]string{}
+	}
+	c := strings.Clone(s)
+	d.interned[c] = c
+	return c
 }
 
 // sourceComment reads the `# Source: path` comment that helm template

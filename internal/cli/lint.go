@@ -74,6 +74,20 @@ func Lint(env Env, args []string) int {
 		// baseline's folder, so it matches from any folder.
 		s.fingerprintRoot = filepath.Dir(b)
 	}
+	// What the outputs read decides what results keep: fingerprints for
+	// baselines and the formats that carry them; files' text for code
+	// frames and fix edits' positions.
+	s.noFingerprints, s.releaseText = *baselinePath+*writeBaseline == "", true
+	for _, f := range append([]string{*format}, extra.formats()...) {
+		switch f {
+		case "json", "sarif":
+			s.noFingerprints, s.releaseText = false, false
+		case "gitlab":
+			s.noFingerprints = false
+		case "full":
+			s.releaseText = false
+		}
+	}
 	if err := s.resolve(engine); err != nil {
 		return usageError(stderr, err)
 	}

@@ -23,7 +23,10 @@ type settings struct {
 	// fingerprintRoot is where fingerprints are relative to outside a
 	// repository (a baseline's folder); "" for none.
 	fingerprintRoot string
-	configFor       func(string) (*analyzer.Config, error)
+	// noFingerprints, releaseText: no output of the run reads
+	// fingerprints, files' text (Config.NoFingerprints, ReleaseText).
+	noFingerprints, releaseText bool
+	configFor                   func(string) (*analyzer.Config, error)
 }
 
 func (s *settings) register(fs *flag.FlagSet) {
@@ -115,6 +118,9 @@ func (s *settings) resolve(engine *analyzer.Engine) error {
 			return err
 		}
 		override = append(override, func(c *analyzer.Config) { c.FingerprintRoot = root })
+	}
+	if s.noFingerprints || s.releaseText {
+		override = append(override, func(c *analyzer.Config) { c.NoFingerprints, c.ReleaseText = s.noFingerprints, s.releaseText })
 	}
 	if len(s.namespaces) > 0 {
 		override = append(override, func(c *analyzer.Config) { c.PolicyNamespaces = s.namespaces })

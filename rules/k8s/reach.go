@@ -65,24 +65,33 @@ func roleFacts(p *analyzer.Pass, o *analyzer.Object) *role {
 		if vf.Key != nil {
 			start, end = p.Doc.FieldSpan(vf)
 		}
-		r.Grants = append(r.Grants, grant{Groups: groups, Resources: resources, Verbs: verbs,
+		r.Grants = append(r.Grants, grant{Groups: cloneSet(groups), Resources: cloneSet(resources), Verbs: cloneSet(verbs),
 			Named: named && len(analyzer.Items(analyzer.Get(pr.Node, "resourceNames"))) > 0, At: p.Locate(start, end)})
 	}
 	return r
 }
 
+// cloneSet clones a set of strings of the text for a fact (factStr).
+func cloneSet(s set) set {
+	out := make(set, len(s))
+	for k, v := range s {
+		out[strings.Clone(k)] = v
+	}
+	return out
+}
+
 func bindingFacts(p *analyzer.Pass, o *analyzer.Object) *binding {
 	b := &binding{}
 	if f, ok := analyzer.Lookup(analyzer.Get(o.Node, "roleRef"), "name"); ok {
-		b.RoleName = analyzer.Str(f.Value)
+		b.RoleName = factStr(f.Value)
 		start, end := p.Doc.FieldSpan(f)
 		b.RoleAt = p.Locate(start, end)
 	}
-	b.RoleKind = analyzer.Str(analyzer.Get(o.Node, "roleRef", "kind"))
+	b.RoleKind = factStr(analyzer.Get(o.Node, "roleRef", "kind"))
 	for _, s := range analyzer.Items(analyzer.Get(o.Node, "subjects")) {
-		sub := subject{Kind: analyzer.Str(analyzer.Get(s, "kind")), Namespace: analyzer.Str(analyzer.Get(s, "namespace"))}
+		sub := subject{Kind: factStr(analyzer.Get(s, "kind")), Namespace: factStr(analyzer.Get(s, "namespace"))}
 		if f, ok := analyzer.Lookup(s, "name"); ok {
-			sub.Name = analyzer.Str(f.Value)
+			sub.Name = factStr(f.Value)
 			start, end := p.Doc.FieldSpan(f)
 			sub.At = p.Locate(start, end)
 		}

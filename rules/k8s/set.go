@@ -196,19 +196,25 @@ func (s selector) matches(labels map[string]string) bool {
 func selectorOf(n *yaml.Node) selector {
 	s := selector{Labels: stringMap(analyzer.Get(n, "matchLabels"))}
 	for _, it := range analyzer.Items(analyzer.Get(n, "matchExpressions")) {
-		e := expr{Key: analyzer.Str(analyzer.Get(it, "key")), Op: analyzer.Str(analyzer.Get(it, "operator"))}
+		e := expr{Key: factStr(analyzer.Get(it, "key")), Op: factStr(analyzer.Get(it, "operator"))}
 		for _, v := range analyzer.Items(analyzer.Get(it, "values")) {
-			e.Values = append(e.Values, analyzer.Str(v))
+			e.Values = append(e.Values, factStr(v))
 		}
 		s.Exprs = append(s.Exprs, e)
 	}
 	return s
 }
 
+// factStr reads a scalar as a fact: cloned, as facts outlive the text
+// (Document.Text).
+func factStr(n *yaml.Node) string { return strings.Clone(analyzer.Str(n)) }
+
+// stringMap reads a mapping of strings (labels, a selector) as a fact:
+// cloned, as facts outlive the text (Document.Text).
 func stringMap(n *yaml.Node) map[string]string {
 	out := map[string]string{}
 	for _, f := range analyzer.Fields(n) {
-		out[f.Key.Value] = analyzer.Str(f.Value)
+		out[strings.Clone(f.Key.Value)] = factStr(f.Value)
 	}
 	return out
 }
@@ -278,7 +284,7 @@ func podFacts(p *analyzer.Pass, w *Workload, at analyzer.Location) *pod {
 	for _, key := range []string{"serviceAccount", "serviceAccountName"} { // the second wins, as in the API server
 		if f, ok := analyzer.Lookup(w.Spec, key); ok && analyzer.Str(f.Value) != "" {
 			start, end := d.FieldSpan(f)
-			out.Account, out.AccountAt = analyzer.Str(f.Value), p.Locate(start, end)
+			out.Account, out.AccountAt = factStr(f.Value), p.Locate(start, end)
 		}
 	}
 	if f, ok := analyzer.Lookup(w.Spec, "automountServiceAccountToken"); ok {
@@ -336,7 +342,7 @@ func serviceFacts(p *analyzer.Pass, o *analyzer.Object) *service {
 	spec := analyzer.Get(o.Node, "spec")
 	s := &service{Type: "ClusterIP"}
 	if f, ok := analyzer.Lookup(spec, "type"); ok {
-		s.Type = analyzer.Str(f.Value)
+		s.Type = factStr(f.Value)
 		start, end := p.Doc.FieldSpan(f)
 		s.TypeAt = p.Locate(start, end)
 	}
@@ -352,10 +358,10 @@ func ingressBackends(p *analyzer.Pass, o *analyzer.Object) []backend {
 		// networking.k8s.io/v1: service.name; v1beta1: serviceName.
 		if f, ok := analyzer.Lookup(analyzer.Get(b, "service"), "name"); ok {
 			start, end := p.Doc.FieldSpan(f)
-			out = append(out, backend{analyzer.Str(f.Value), p.Locate(start, end)})
+			out = append(out, backend{factStr(f.Value), p.Locate(start, end)})
 		} else if f, ok := analyzer.Lookup(b, "serviceName"); ok {
 			start, end := p.Doc.FieldSpan(f)
-			out = append(out, backend{analyzer.Str(f.Value), p.Locate(start, end)})
+			out = append(out, backend{factStr(f.Value), p.Locate(start, end)})
 		}
 	}
 	spec := analyzer.Get(o.Node, "spec")
@@ -382,7 +388,7 @@ func routeBackends(p *analyzer.Pass, o *analyzer.Object) []backend {
 			}
 			if f, ok := analyzer.Lookup(ref, "name"); ok {
 				start, end := p.Doc.FieldSpan(f)
-				out = append(out, backend{analyzer.Str(f.Value), p.Locate(start, end)})
+				out = append(out, backend{factStr(f.Value), p.Locate(start, end)})
 			}
 		}
 	}
