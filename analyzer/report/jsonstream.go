@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+
+	"hardline.dev/hardline/analyzer"
 )
 
 // jsonStream writes a JSON document piece by piece — literal text, and
@@ -52,4 +54,44 @@ func (s *jsonStream) flush() error {
 		return s.err
 	}
 	return s.w.Flush()
+}
+
+// listWindow is how many values list encodes at once: enough to keep every
+// core busy, few enough that the encoded window stays small.
+const listWindow = 256
+
+// list writes n values as the elements of an array whose brackets the
+// caller writes: each after a comma (but the first) and before, encoded
+// with lines after the first starting with prefix ("" for compact). The
+// values are built and encoded in parallel, a window at a time, and
+// written in order: encoding is most of the time of writing a report,
+// and item(i) must be safe to call concurrently.
+func (s *jsonStream) list(n int, before, prefix string, item func(i int) any) {
+	bufs := make([]bytes.Buffer, min(n, listWindow))
+	errs := make([]error, len(bufs))
+	for start := 0; start < n && s.err == nil; start += len(bufs) {
+		m := min(len(bufs), n-start)
+		analyzer.Parallel(m, func(i int) {
+			b := &bufs[i]
+			b.Reset()
+			enc := json.NewEncoder(b)
+			enc.SetIndent(prefix, "  ")
+			if prefix == "" {
+				enc.SetIndent("", "")
+			}
+			errs[i] = enc.Encode(item(start + i))
+		})
+		for i := range m {
+			if start+i > 0 {
+				s.raw(",")
+			}
+			s.raw(before)
+			if s.err == nil {
+				s.err = errs[i]
+			}
+			if s.err == nil {
+				_, s.err = s.w.Write(bytes.TrimSuffix(bufs[i].Bytes(), []byte("\n")))
+			}
+		}
+	}
 }

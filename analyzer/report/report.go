@@ -141,43 +141,61 @@ type jsonSummary struct {
 	Info     int `json:"info"`
 }
 
+// located is a finding with the result of the file it is in.
+type located struct {
+	r *analyzer.FileResult
+	f *analyzer.Finding
+}
+
+// findingsOf lists the findings of results in order, for the reports that
+// encode them in parallel (jsonStream.list).
+func findingsOf(results []analyzer.FileResult) []located {
+	var out []located
+	for i := range results {
+		for j := range results[i].Findings {
+			out = append(out, located{&results[i], &results[i].Findings[j]})
+		}
+	}
+	return out
+}
+
 // JSON writes the machine-readable report DESIGN.md specifies, a finding
 // at a time (see jsonStream).
 func JSON(w io.Writer, results []analyzer.FileResult) error {
 	var summary jsonSummary
 	out := jsonStream{w: bufio.NewWriterSize(w, 64<<10)}
 	out.raw("{\n  \"version\": 1,\n  \"findings\": [")
+	all := findingsOf(results)
 	for _, r := range results {
 		if r.Err == nil {
 			summary.Files++
 		}
-		for _, f := range r.Findings {
-			jf := jsonFinding{
-				Path: r.Path, Range: f.Range, Rule: f.Rule.Code, Name: f.Rule.Name, Severity: f.Severity.String(),
-				Message: f.Message, Aliases: append([]string{}, f.Rule.Aliases...), Fixes: jsonFixes(r.Lines, f.Fixes),
-				Fingerprint: f.Fingerprint, Container: f.Container,
-			}
-			jf.Source = sourceOf(f.Source)
-			jf.Related = relatedOf(f.Related)
-			if o := f.Object; o.Kind != "" {
-				jf.Object = &jsonObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}
-			}
-			if summary.Findings > 0 {
-				out.raw(",")
-			}
-			out.raw("\n    ")
-			out.indented(jf, "    ")
-			summary.Findings++
-			switch f.Severity {
-			case analyzer.Error:
-				summary.Error++
-			case analyzer.Warning:
-				summary.Warning++
-			case analyzer.Info:
-				summary.Info++
-			}
+	}
+	for _, at := range all {
+		summary.Findings++
+		switch at.f.Severity {
+		case analyzer.Error:
+			summary.Error++
+		case analyzer.Warning:
+			summary.Warning++
+		case analyzer.Info:
+			summary.Info++
 		}
 	}
+	out.list(len(all), "\n    ", "    ", func(i int) any {
+		r, f := all[i].r, all[i].f
+		jf := jsonFinding{
+			Path: r.Path, Range: f.Range, Rule: f.Rule.Code, Name: f.Rule.Name, Severity: f.Severity.String(),
+			Message: f.Message, Aliases: append([]string{}, f.Rule.Aliases...), Fixes: jsonFixes(r.Lines, f.Fixes),
+			Fingerprint: f.Fingerprint, Container: f.Container,
+		}
+		jf.Source = sourceOf(f.Source)
+		jf.Related = relatedOf(f.Related)
+		if o := f.Object; o.Kind != "" {
+			jf.Object = &jsonObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}
+		}
+		return jf
+	})
 	if summary.Findings > 0 {
 		out.raw("\n  ")
 	}

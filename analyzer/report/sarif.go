@@ -170,30 +170,25 @@ func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
 	out.raw(`{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[{"tool":`)
 	out.value(sarifTool{Driver: driver})
 	out.raw(`,"columnKind":"unicodeCodePoints","results":[`)
-	first := true
-	for _, res := range results {
-		for _, f := range res.Findings {
-			if !first {
-				out.raw(",")
-			}
-			first = false
-			out.value(sarifResult{
-				RuleID: f.Rule.Code, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity),
-				Message: sarifText{Text: f.Message},
-				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-					ArtifactLocation: sarifArtifact{URI: sarifURI(res.Path)},
-					Region: sarifRegion{
-						StartLine: f.Range.Start.Line, StartColumn: f.Range.Start.Column,
-						EndLine: f.Range.End.Line, EndColumn: f.Range.End.Column,
-					},
-				}}},
-				PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
-				Fixes:               sarifFixes(res, f.Fixes),
-				RelatedLocations:    sarifRelatedOf(f.Related),
-				Properties:          sarifSource(f.Source),
-			})
+	all := findingsOf(results)
+	out.list(len(all), "", "", func(i int) any {
+		res, f := *all[i].r, all[i].f
+		return sarifResult{
+			RuleID: f.Rule.Code, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity),
+			Message: sarifText{Text: f.Message},
+			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
+				ArtifactLocation: sarifArtifact{URI: sarifURI(res.Path)},
+				Region: sarifRegion{
+					StartLine: f.Range.Start.Line, StartColumn: f.Range.Start.Column,
+					EndLine: f.Range.End.Line, EndColumn: f.Range.End.Column,
+				},
+			}}},
+			PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
+			Fixes:               sarifFixes(res, f.Fixes),
+			RelatedLocations:    sarifRelatedOf(f.Related),
+			Properties:          sarifSource(f.Source),
 		}
-	}
+	})
 	out.raw("]}]}\n")
 	return out.flush()
 }
