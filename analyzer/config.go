@@ -707,6 +707,7 @@ func (f *ConfigFinder) Reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.dirs = map[string]*configResult{}
+	f.folders = nil
 }
 
 // ConfigFinder finds the config file that applies to a path by walking up
@@ -715,7 +716,11 @@ type ConfigFinder struct {
 	rules []*Rule
 	mu    sync.Mutex
 	dirs  map[string]*configResult
-	wd    WorkDir
+	// folders caches the folder whose config applies to each path asked
+	// for: telling a file from a folder costs a stat, and a run asks for
+	// each file's config many times (set rules, once per object).
+	folders map[string]string
+	wd      WorkDir
 }
 
 type configResult struct {
@@ -730,16 +735,25 @@ func NewConfigFinder(rules []*Rule) *ConfigFinder {
 
 // For returns the configuration for a file (or folder) path.
 func (f *ConfigFinder) For(path string) (Config, error) {
-	abs, err := f.wd.Abs(path)
-	if err != nil {
-		return DefaultConfig(), err
-	}
-	dir := abs
-	if info, err := os.Stat(abs); err != nil || !info.IsDir() {
-		dir = filepath.Dir(abs)
+	f.mu.Lock()
+	dir, ok := f.folders[path]
+	f.mu.Unlock()
+	if !ok {
+		abs, err := f.wd.Abs(path)
+		if err != nil {
+			return DefaultConfig(), err
+		}
+		dir = abs
+		if info, err := os.Stat(abs); err != nil || !info.IsDir() {
+			dir = filepath.Dir(abs)
+		}
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.folders == nil {
+		f.folders = map[string]string{}
+	}
+	f.folders[path] = dir
 	return f.forDir(dir)
 }
 
