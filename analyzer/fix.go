@@ -71,23 +71,45 @@ func (e *Engine) AttachFixes(ctx context.Context, doc *Document, cfg *Config, fi
 // Findings with the same hint share it (hints are never modified): a file
 // of many workloads has a few distinct hints and many findings.
 func (e *Engine) AttachHints(findings []Finding) {
-	shared := map[FixHint]*FixHint{}
-	for i := range findings {
-		f := &findings[i]
-		if f.Hint != nil || f.Fix == nil {
-			continue
-		}
-		if fs := f.Fix(); len(fs) > 0 {
-			k := FixHint{Title: fs[0].Title, Safety: fs[0].Safety, Explanation: len(fs[0].Edits) == 0}
-			h, ok := shared[k]
-			if !ok {
-				h = &k
-				shared[k] = h
+	// A document's fixes may be computed concurrently (they read it, and
+	// Pass.Memo's values): many findings are spread over the cores.
+	hints := make([]FixHint, len(findings))
+	has := make([]bool, len(findings))
+	hint := func(i int) {
+		if f := &findings[i]; f.Hint == nil && f.Fix != nil {
+			if fs := f.Fix(); len(fs) > 0 {
+				hints[i], has[i] = FixHint{Title: fs[0].Title, Safety: fs[0].Safety, Explanation: len(fs[0].Edits) == 0}, true
 			}
-			f.Hint = h
 		}
 	}
+	if batch := hintBatch; len(findings) < 2*batch {
+		for i := range findings {
+			hint(i)
+		}
+	} else {
+		Parallel((len(findings)+batch-1)/batch, func(b int) {
+			for i := b * batch; i < min((b+1)*batch, len(findings)); i++ {
+				hint(i)
+			}
+		})
+	}
+	shared := map[FixHint]*FixHint{}
+	for i, k := range hints {
+		if !has[i] {
+			continue
+		}
+		h, ok := shared[k]
+		if !ok {
+			h = &k // a copy: a pointer into hints would keep them all
+			shared[k] = h
+		}
+		findings[i].Hint = h
+	}
 }
+
+// hintBatch is how many findings' hints a goroutine computes: from two
+// batches on, AttachHints spreads them over the cores.
+var hintBatch = 512
 
 // candidate is one fix of one finding, placed in the span it is verified in.
 type candidate struct {
@@ -331,7 +353,7 @@ var syntaxIdentity = identity{container: "\x00syntax"}
 // counts findings by identity.
 func (v *verifier) identities(doc *Document) map[identity]int {
 	ids := map[identity]int{syntaxIdentity: syntaxProblems(doc)}
-	v.e.eachAnalysisRule(doc, func(r *Rule, memo map[any]any) {
+	v.e.eachAnalysisRule(doc, func(r *Rule, memo *memo) {
 		runRule(&Pass{Rule: r, Doc: doc, Config: v.cfg, engine: v.e, memo: memo, ids: ids})
 	})
 	return ids
@@ -353,8 +375,8 @@ func (v *verifier) original(start, end int) map[identity]int {
 
 // eachAnalysisRule calls run for every analysis rule of the document's
 // language, with one memo shared by the run.
-func (e *Engine) eachAnalysisRule(doc *Document, run func(*Rule, map[any]any)) {
-	memo := map[any]any{}
+func (e *Engine) eachAnalysisRule(doc *Document, run func(*Rule, *memo)) {
+	memo := newMemo()
 	for _, r := range e.rules {
 		if r.Phase == AnalyzePhase && (r.Language == "" || r.Language == doc.Language) {
 			run(r, memo)

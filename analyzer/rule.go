@@ -3,6 +3,7 @@ package analyzer
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"hardline.dev/hardline/fixes"
 )
@@ -257,7 +258,7 @@ type Pass struct {
 	// nil); rules read settings such as the target Kubernetes version.
 	Config *Config
 	engine *Engine
-	memo   map[any]any
+	memo   *memo
 	out    *findingChunks
 	// ids, when set, makes the pass count findings by identity instead of
 	// collecting them: fix verification needs only the counts.
@@ -302,12 +303,34 @@ func (p *Pass) ReportAs(r *Rule, f Finding) {
 
 // Memo returns the value build computes for key, building it once per
 // document, so that views several rules read (such as the workload view of
-// Kubernetes objects) are computed once.
+// Kubernetes objects) are computed once. Rules of a large document run in
+// parallel (Engine.run): a value is built once and then shared, so rules
+// must read it, never change it.
 func (p *Pass) Memo(key any, build func() any) any {
-	if v, ok := p.memo[key]; ok {
-		return v
+	return p.memo.get(key, build)
+}
+
+// memo holds the values of Pass.Memo for one document's passes.
+type memo struct {
+	mu     sync.Mutex
+	values map[any]*memoValue
+}
+
+type memoValue struct {
+	once sync.Once
+	v    any
+}
+
+func newMemo() *memo { return &memo{values: map[any]*memoValue{}} }
+
+func (m *memo) get(key any, build func() any) any {
+	m.mu.Lock()
+	e, ok := m.values[key]
+	if !ok {
+		e = &memoValue{}
+		m.values[key] = e
 	}
-	v := build()
-	p.memo[key] = v
-	return v
+	m.mu.Unlock()
+	e.once.Do(func() { e.v = build() })
+	return e.v
 }

@@ -110,7 +110,7 @@ func (p *Pass) Locate(start, end int) Location {
 // panics loses its facts, not the run, and is reported to out as a rule's
 // panic is (runRule) when there is an out: its checks across objects would
 // otherwise pass having checked nothing.
-func (e *Engine) collect(doc *Document, cfg *Config, memo map[any]any, facts *[]Fact, in *SetScope, out *findingChunks) {
+func (e *Engine) collect(doc *Document, cfg *Config, memo *memo, facts *[]Fact, in *SetScope, out *findingChunks) {
 	for _, r := range e.rules {
 		if r.Phase != SetPhase || r.Collect == nil || !cfg.Enabled(r) || r.Language != "" && r.Language != doc.Language {
 			continue
@@ -131,7 +131,7 @@ func (e *Engine) collect(doc *Document, cfg *Config, memo map[any]any, facts *[]
 // workspace index needs of files no one has open.
 func (e *Engine) CollectFacts(doc *Document, cfg *Config, in SetScope) []Fact {
 	var facts []Fact
-	e.collect(doc, cfg, map[any]any{}, &facts, &in, nil)
+	e.collect(doc, cfg, newMemo(), &facts, &in, nil)
 	return facts
 }
 

@@ -4,6 +4,7 @@ package k8s
 
 import (
 	"fmt"
+	"sync"
 
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/fixes"
@@ -130,14 +131,14 @@ type Container struct {
 	Node            *yaml.Node
 	SecurityContext *yaml.Node
 	// span caches the container's span, the scope of its findings (most
-	// containers with findings have several).
+	// containers with findings have several); rules of a large document
+	// ask concurrently (Pass.Memo).
+	spanOnce           sync.Once
 	spanStart, spanEnd int
 }
 
 func (c *Container) span(d *analyzer.Document) (int, int) {
-	if c.spanEnd == 0 {
-		c.spanStart, c.spanEnd = d.Span(c.Node)
-	}
+	c.spanOnce.Do(func() { c.spanStart, c.spanEnd = d.Span(c.Node) })
 	return c.spanStart, c.spanEnd
 }
 

@@ -1,0 +1,82 @@
+package analyzer_test
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"hardline.dev/hardline/analyzer"
+	"hardline.dev/hardline/internal/testenv"
+)
+
+// seen is what a finding tells a user, to compare runs by.
+type seen struct {
+	Start, End      int
+	Rule, Message   string
+	Severity        analyzer.Severity
+	Object          analyzer.ObjectRef
+	Container, Hint string
+	Fingerprint     string
+	Related, Facts  int
+}
+
+func analyze(path string, text []byte) []seen {
+	doc := analyzer.Parse(path, text, analyzer.ParseOptions{})
+	findings, facts := fuzzEngine.RunWithFacts(context.Background(), doc, fuzzConfig(), analyzer.SetScope{})
+	fuzzEngine.AttachHints(findings)
+	out := []seen{{Facts: len(facts)}}
+	for _, f := range findings {
+		s := seen{Start: f.Start, End: f.End, Rule: f.Rule.Code, Message: f.Message, Severity: f.Severity,
+			Object: f.Object, Container: f.Container, Fingerprint: f.Fingerprint, Related: len(f.Related)}
+		if f.Hint != nil {
+			s.Hint = f.Hint.Title + " " + f.Hint.Safety.String()
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// TestParallelRulesAgree: the rules of a large document, and the hints of
+// many findings, are computed in parallel (Engine.run, AttachHints); on
+// every rule fixture and corpus file, forced to run so, they must find
+// what the serial run finds. Under the race detector (CI) this is also
+// the check that rules share nothing but Pass.Memo's values.
+func TestParallelRulesAgree(t *testing.T) {
+	var paths []string
+	for _, dir := range []string{filepath.Join("..", "testdata", "rules"), testenv.Optional(t, "corpus")} {
+		if dir == "" {
+			continue
+		}
+		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && analyzer.LanguageOf(path) != analyzer.Unknown {
+				paths = append(paths, path)
+			}
+			return err
+		})
+	}
+	texts := make([][]byte, len(paths))
+	serial := make([][]seen, len(paths))
+	for i, path := range paths {
+		text, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[i], serial[i] = text, analyze(path, text)
+	}
+	restore := analyzer.ForceParallel()
+	defer restore()
+	compared := 0
+	for i, path := range paths {
+		if diff := cmp.Diff(serial[i], analyze(path, texts[i])); diff != "" {
+			t.Errorf("%s: parallel rules differ (-serial +parallel):\n%s", path, diff)
+		}
+		compared += len(serial[i]) - 1
+	}
+	if compared == 0 {
+		t.Fatal("no findings compared")
+	}
+}
