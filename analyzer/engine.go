@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -245,8 +247,11 @@ func sortedPtrs(ptrs []*Finding, cmp func(a, b *Finding) int) []*Finding {
 // older format recomputes them with the path it hashed.
 func Fingerprints(path string, lines *Lines, findings []Finding) []string {
 	out := make([]string, len(findings))
+	h := sha256.New()
+	var buf []byte
 	for i := range findings {
-		out[i] = fingerprint(path, lines, &findings[i])
+		buf = fingerprint(h, buf[:0], path, lines, &findings[i])
+		out[i] = hex.EncodeToString(buf[:16])
 	}
 	uniqueFingerprints(out)
 	return out
@@ -375,18 +380,27 @@ func clamp(v, n int) int { return max(0, min(v, n)) }
 // fingerprint hashes what identifies a finding apart from where it is:
 // rule, path, object, container and the offending lines' text with white
 // space trimmed, so it survives edits above it and re-indentation.
-func fingerprint(path string, lines *Lines, f *Finding) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00", f.Rule.Code, path)
-	if o := f.Object; o.Kind != "" {
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", o.APIVersion, o.Kind, o.Namespace, o.Name)
+// It appends the hash to buf, reusing h (one per file).
+func fingerprint(h hash.Hash, buf []byte, path string, lines *Lines, f *Finding) []byte {
+	h.Reset()
+	field := func(s string) {
+		io.WriteString(h, s)
+		h.Write([]byte{0})
 	}
-	fmt.Fprintf(h, "%s\x00", f.Container)
+	field(f.Rule.Code)
+	field(path)
+	if o := f.Object; o.Kind != "" {
+		field(o.APIVersion)
+		field(o.Kind)
+		field(o.Namespace)
+		field(o.Name)
+	}
+	field(f.Container)
 	for l := f.Range.Start.Line; l <= f.Range.End.Line && l <= lines.Count(); l++ {
 		h.Write(bytes.TrimSpace(lines.Text(l)))
 		h.Write([]byte{'\n'})
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	return h.Sum(buf)
 }
 
 // repoRoots caches, per folder, the repository root above it ("" when

@@ -138,17 +138,21 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, find
 	v := &verifier{e: e, doc: doc, cfg: cfg, before: map[[2]int]map[identity]int{}}
 	// The original's side of each check, the analysis of the spans the
 	// findings are in, runs while the fixes are computed (the document is
-	// immutable).
+	// immutable), span by span on all cores.
 	var spans [][2]int
+	seen := map[[2]int]bool{}
 	for _, f := range findings {
-		if f.Fix != nil {
-			spans = append(spans, v.spanOf(f))
+		if sp := v.spanOf(f); f.Fix != nil && !seen[sp] {
+			seen[sp] = true
+			spans = append(spans, sp)
 		}
 	}
 	analyzed := make(chan struct{})
 	go func() {
-		for _, sp := range spans {
-			v.original(sp[0], sp[1])
+		ids := make([]map[identity]int, len(spans))
+		Parallel(len(spans), func(i int) { ids[i] = v.identities(v.doc.within(spans[i][0], spans[i][1])) })
+		for i, sp := range spans {
+			v.before[sp] = ids[i]
 		}
 		close(analyzed)
 	}()
@@ -413,9 +417,12 @@ func (d *Document) within(start, end int) *Document {
 		return d
 	}
 	sub := &Document{Path: d.Path, Language: d.Language, Text: d.Text, Lines: d.Lines, Dockerfile: d.Dockerfile}
-	for _, o := range d.Objects {
-		if o.DocStart >= start && o.DocEnd <= end {
-			sub.Objects = append(sub.Objects, o)
+	// Objects are in stream order: from the first that starts in the
+	// span (verification asks for every document of a large stream).
+	objs := d.Objects
+	for i := sort.Search(len(objs), func(i int) bool { return objs[i].DocStart >= start }); i < len(objs) && objs[i].DocStart < end; i++ {
+		if objs[i].DocEnd <= end {
+			sub.Objects = append(sub.Objects, objs[i])
 		}
 	}
 	for _, p := range d.Problems {
