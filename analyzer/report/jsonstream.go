@@ -74,12 +74,18 @@ func (s *jsonStream) list(n int, before, prefix string, item func(i int) any) {
 		analyzer.Parallel(m, func(i int) {
 			b := &bufs[i]
 			b.Reset()
+			v := item(start + i)
+			if a, ok := v.(jsonAppender); ok && prefix == "" {
+				b.Write(a.appendJSON(b.AvailableBuffer()))
+				errs[i] = nil
+				return
+			}
 			enc := json.NewEncoder(b)
 			enc.SetIndent(prefix, "  ")
 			if prefix == "" {
 				enc.SetIndent("", "")
 			}
-			errs[i] = enc.Encode(item(start + i))
+			errs[i] = enc.Encode(v)
 		})
 		for i := range m {
 			if start+i > 0 {

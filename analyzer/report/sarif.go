@@ -173,7 +173,7 @@ func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
 	all := findingsOf(results)
 	out.list(len(all), "", "", func(i int) any {
 		res, f := *all[i].r, all[i].f
-		return sarifResult{
+		return &sarifResult{
 			RuleID: f.Rule.Code, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity),
 			Message: sarifText{Text: f.Message},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
