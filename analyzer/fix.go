@@ -82,17 +82,7 @@ func (e *Engine) AttachHints(findings []Finding) {
 			}
 		}
 	}
-	if batch := hintBatch; len(findings) < 2*batch {
-		for i := range findings {
-			hint(i)
-		}
-	} else {
-		Parallel((len(findings)+batch-1)/batch, func(b int) {
-			for i := b * batch; i < min((b+1)*batch, len(findings)); i++ {
-				hint(i)
-			}
-		})
-	}
+	inBatches(len(findings), hint)
 	shared := map[FixHint]*FixHint{}
 	for i, k := range hints {
 		if !has[i] {
@@ -107,9 +97,26 @@ func (e *Engine) AttachHints(findings []Finding) {
 	}
 }
 
-// hintBatch is how many findings' hints a goroutine computes: from two
-// batches on, AttachHints spreads them over the cores.
+// hintBatch is how many findings' fixes a goroutine computes: from two
+// batches on, they are spread over the cores (inBatches).
 var hintBatch = 512
+
+// inBatches calls fn for 0..n-1, in batches of hintBatch on all cores when
+// there are several: computing many findings' fixes, which may run
+// concurrently (they read the document and Pass.Memo's values).
+func inBatches(n int, fn func(i int)) {
+	if batch := hintBatch; n < 2*batch {
+		for i := range n {
+			fn(i)
+		}
+	} else {
+		Parallel((n+batch-1)/batch, func(b int) {
+			for i := b * batch; i < min((b+1)*batch, n); i++ {
+				fn(i)
+			}
+		})
+	}
+}
 
 // candidate is one fix of one finding, placed in the span it is verified in.
 type candidate struct {
@@ -160,11 +167,14 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, find
 	// explanations are manual fixes without edits: why there is no fix
 	// to apply. Nothing changes, so nothing is verified.
 	explanations := map[*Finding][]fixes.Fix{}
-	for _, f := range findings {
-		if f.Fix == nil {
-			continue
+	offered := make([][]fixes.Fix, len(findings))
+	inBatches(len(findings), func(i int) {
+		if f := findings[i]; f.Fix != nil {
+			offered[i] = f.Fix()
 		}
-		for _, fx := range f.Fix() {
+	})
+	for i, f := range findings {
+		for _, fx := range offered[i] {
 			if len(fx.Edits) == 0 && fx.Safety == fixes.Manual {
 				explanations[f] = append(explanations[f], fx)
 				continue

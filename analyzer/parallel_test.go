@@ -2,6 +2,7 @@ package analyzer_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -24,10 +25,17 @@ type seen struct {
 	Related, Facts  int
 }
 
-func analyze(path string, text []byte) []seen {
+// analyze runs path's rules, with hints, or with verified fixes when
+// verify is set.
+func analyze(path string, text []byte, verify bool) []seen {
 	doc := analyzer.Parse(path, text, analyzer.ParseOptions{})
-	findings, facts := fuzzEngine.RunWithFacts(context.Background(), doc, fuzzConfig(), analyzer.SetScope{})
-	fuzzEngine.AttachHints(findings)
+	cfg := fuzzConfig()
+	findings, facts := fuzzEngine.RunWithFacts(context.Background(), doc, cfg, analyzer.SetScope{})
+	if verify {
+		fuzzEngine.AttachFixes(context.Background(), doc, cfg, findings)
+	} else {
+		fuzzEngine.AttachHints(findings)
+	}
 	out := []seen{{Facts: len(facts)}}
 	for _, f := range findings {
 		s := seen{Start: f.Start, End: f.End, Rule: f.Rule.Code, Message: f.Message, Severity: f.Severity,
@@ -35,22 +43,31 @@ func analyze(path string, text []byte) []seen {
 		if f.Hint != nil {
 			s.Hint = f.Hint.Title + " " + f.Hint.Safety.String()
 		}
+		for _, fx := range f.Fixes {
+			s.Hint += "; " + fx.Title + fmt.Sprint(fx.Edits)
+		}
 		out = append(out, s)
 	}
 	return out
 }
 
-// TestParallelRulesAgree: the rules of a large document, and the hints of
-// many findings, are computed in parallel (Engine.run, AttachHints); on
-// every rule fixture and corpus file, forced to run so, they must find
-// what the serial run finds. Under the race detector (CI) this is also
-// the check that rules share nothing but Pass.Memo's values.
+// TestParallelRulesAgree: the rules of a large document, and the fixes of
+// many findings, are computed in parallel (Engine.run, AttachHints,
+// AttachFixes); on every rule fixture and corpus file, forced to run so,
+// they must find what the serial run finds, and verify the same fixes (on
+// the fixtures: verification re-analyzes each document). Under the race
+// detector (CI) this is also the check that rules and fixes share nothing
+// but Pass.Memo's values.
 func TestParallelRulesAgree(t *testing.T) {
 	var paths []string
-	for _, dir := range []string{filepath.Join("..", "testdata", "rules"), testenv.Optional(t, "corpus")} {
-		if dir == "" {
-			continue
+	_ = filepath.WalkDir(filepath.Join("..", "testdata", "rules"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && analyzer.LanguageOf(path) != analyzer.Unknown {
+			paths = append(paths, path)
 		}
+		return err
+	})
+	fixtures := len(paths)
+	if dir := testenv.Optional(t, "corpus"); dir != "" {
 		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && analyzer.LanguageOf(path) != analyzer.Unknown {
 				paths = append(paths, path)
@@ -65,13 +82,13 @@ func TestParallelRulesAgree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		texts[i], serial[i] = text, analyze(path, text)
+		texts[i], serial[i] = text, analyze(path, text, i < fixtures)
 	}
 	restore := analyzer.ForceParallel()
 	defer restore()
 	compared := 0
 	for i, path := range paths {
-		if diff := cmp.Diff(serial[i], analyze(path, texts[i])); diff != "" {
+		if diff := cmp.Diff(serial[i], analyze(path, texts[i], i < fixtures)); diff != "" {
 			t.Errorf("%s: parallel rules differ (-serial +parallel):\n%s", path, diff)
 		}
 		compared += len(serial[i]) - 1
