@@ -76,8 +76,9 @@ func Lint(env Env, args []string) int {
 	}
 	// What the outputs read decides what results keep: fingerprints for
 	// baselines and the formats that carry them; files' text for code
-	// frames and fix edits' positions.
-	s.noFingerprints, s.releaseText = *baselinePath+*writeBaseline == "", true
+	// frames, fix edits' positions, and a version 1 baseline (which
+	// hashes the lines again).
+	s.noFingerprints, s.releaseText = *baselinePath+*writeBaseline == "", *baselinePath == ""
 	for _, f := range append([]string{*format}, extra.formats()...) {
 		switch f {
 		case "json", "sarif":
