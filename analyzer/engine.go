@@ -6,8 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"hash"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -247,11 +245,11 @@ func sortedPtrs(ptrs []*Finding, cmp func(a, b *Finding) int) []*Finding {
 // older format recomputes them with the path it hashed.
 func Fingerprints(path string, lines *Lines, findings []Finding) []string {
 	out := make([]string, len(findings))
-	h := sha256.New()
 	var buf []byte
 	for i := range findings {
-		buf = fingerprint(h, buf[:0], path, lines, &findings[i])
-		out[i] = hex.EncodeToString(buf[:16])
+		buf = fingerprintInput(buf[:0], path, lines, &findings[i])
+		sum := sha256.Sum256(buf)
+		out[i] = hex.EncodeToString(sum[:16])
 	}
 	uniqueFingerprints(out)
 	return out
@@ -377,30 +375,25 @@ func internalError(p *Pass, v any) {
 
 func clamp(v, n int) int { return max(0, min(v, n)) }
 
-// fingerprint hashes what identifies a finding apart from where it is:
-// rule, path, object, container and the offending lines' text with white
-// space trimmed, so it survives edits above it and re-indentation.
-// It appends the hash to buf, reusing h (one per file).
-func fingerprint(h hash.Hash, buf []byte, path string, lines *Lines, f *Finding) []byte {
-	h.Reset()
-	field := func(s string) {
-		io.WriteString(h, s)
-		h.Write([]byte{0})
-	}
-	field(f.Rule.Code)
-	field(path)
+// fingerprintInput appends to buf what a fingerprint hashes — what
+// identifies a finding apart from where it is: rule, path, object,
+// container and the offending lines' text with white space trimmed, so it
+// survives edits above it and re-indentation — to hash it in one call
+// (the language server fingerprints every finding of a file at each edit).
+func fingerprintInput(buf []byte, path string, lines *Lines, f *Finding) []byte {
+	buf = append(append(buf, f.Rule.Code...), 0)
+	buf = append(append(buf, path...), 0)
 	if o := f.Object; o.Kind != "" {
-		field(o.APIVersion)
-		field(o.Kind)
-		field(o.Namespace)
-		field(o.Name)
+		buf = append(append(buf, o.APIVersion...), 0)
+		buf = append(append(buf, o.Kind...), 0)
+		buf = append(append(buf, o.Namespace...), 0)
+		buf = append(append(buf, o.Name...), 0)
 	}
-	field(f.Container)
+	buf = append(append(buf, f.Container...), 0)
 	for l := f.Range.Start.Line; l <= f.Range.End.Line && l <= lines.Count(); l++ {
-		h.Write(bytes.TrimSpace(lines.Text(l)))
-		h.Write([]byte{'\n'})
+		buf = append(append(buf, bytes.TrimSpace(lines.Text(l))...), '\n')
 	}
-	return h.Sum(buf)
+	return buf
 }
 
 // repoRoots caches, per folder, the repository root above it ("" when

@@ -48,7 +48,7 @@ func (s *Server) publish(uri string, version *int32, diags []protocol.Diagnostic
 		v := protocol.UInteger(*version)
 		p.Version = &v
 	}
-	_ = s.conn.notify(string(protocol.ServerTextDocumentPublishDiagnostics), p)
+	_ = s.conn.notifyEncoded(string(protocol.ServerTextDocumentPublishDiagnostics), appendPublishParams(nil, &p))
 }
 
 func (s *Server) diagnostics(a *analysis) []protocol.Diagnostic {

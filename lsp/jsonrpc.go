@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"hardline.dev/hardline/internal/jsonenc"
 )
 
 // JSON-RPC 2.0 error codes the server answers with (LSP adds the last two).
@@ -164,12 +166,16 @@ func (c *conn) write(v any) error {
 	if err != nil {
 		return err
 	}
+	return c.writeBody(body)
+}
+
+func (c *conn) writeBody(body []byte) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	if _, err := fmt.Fprintf(c.w, "Content-Length: %d\r\n\r\n", len(body)); err != nil {
 		return err
 	}
-	_, err = c.w.Write(body)
+	_, err := c.w.Write(body)
 	return err
 }
 
@@ -194,6 +200,15 @@ type outError struct {
 
 func (c *conn) notify(method string, params any) error {
 	return c.write(outRequest{JSONRPC: "2.0", Method: method, Params: params})
+}
+
+// notifyEncoded is notify with params already encoded (appendPublishParams):
+// the same bytes as encoding/json writes for outRequest.
+func (c *conn) notifyEncoded(method string, params []byte) error {
+	body := make([]byte, 0, len(params)+len(method)+48)
+	body = jsonenc.AppendString(append(body, `{"jsonrpc":"2.0","method":`...), method)
+	body = append(append(append(body, `,"params":`...), params...), '}')
+	return c.writeBody(body)
 }
 
 func (c *conn) reply(id json.RawMessage, result any) error {

@@ -17,7 +17,7 @@ export HARDLINE_FUZZ_SLOW=${HARDLINE_FUZZ_SLOW:-2s}
 targets=(
   analyzer:FuzzKubernetes analyzer:FuzzDockerfile analyzer:FuzzFix
   analyzer/yamlfast:FuzzAgreesWithYAMLv3
-  analyzer/report:FuzzJSONString
+  internal/jsonenc:FuzzJSONString
   lsp:FuzzLSPStdin lsp:FuzzLSPParams
 )
 status=0

@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
-	"unicode/utf8"
+
+	"hardline.dev/hardline/internal/jsonenc"
 )
 
 // SARIF results are appended by hand: encoding/json's reflection was most
@@ -17,66 +18,14 @@ type jsonAppender interface {
 	appendJSON(b []byte) []byte
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s quoted as encoding/json quotes it: HTML's
-// <, > and & escaped, control characters escaped, invalid UTF-8 replaced
-// by U+FFFD, U+2028 and U+2029 escaped.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(append(b, s[start:i]...), `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	return append(append(b, s[start:]...), '"')
-}
-
 func appendJSONInt(b []byte, key string, v int) []byte {
 	return strconv.AppendInt(append(b, key...), int64(v), 10)
 }
 
 func (t sarifText) appendJSON(b []byte) []byte {
-	b = appendJSONString(append(b, `{"text":`...), t.Text)
+	b = jsonenc.AppendString(append(b, `{"text":`...), t.Text)
 	if t.Markdown != "" {
-		b = appendJSONString(append(b, `,"markdown":`...), t.Markdown)
+		b = jsonenc.AppendString(append(b, `,"markdown":`...), t.Markdown)
 	}
 	return append(b, '}')
 }
@@ -89,7 +38,7 @@ func (r sarifRegion) appendJSON(b []byte) []byte {
 }
 
 func (a sarifArtifact) appendJSON(b []byte) []byte {
-	return append(appendJSONString(append(b, `{"uri":`...), a.URI), '}')
+	return append(jsonenc.AppendString(append(b, `{"uri":`...), a.URI), '}')
 }
 
 func (p sarifPhysical) appendJSON(b []byte) []byte {
@@ -138,9 +87,9 @@ func (r sarifRelated) appendJSON(b []byte) []byte {
 }
 
 func (r *sarifResult) appendJSON(b []byte) []byte {
-	b = appendJSONString(append(b, `{"ruleId":`...), r.RuleID)
+	b = jsonenc.AppendString(append(b, `{"ruleId":`...), r.RuleID)
 	b = appendJSONInt(b, `,"ruleIndex":`, r.RuleIndex)
-	b = appendJSONString(append(b, `,"level":`...), r.Level)
+	b = jsonenc.AppendString(append(b, `,"level":`...), r.Level)
 	b = r.Message.appendJSON(append(b, `,"message":`...))
 	b = appendJSONList(append(b, `,"locations":`...), r.Locations)
 	b = append(b, `,"partialFingerprints":`...)
@@ -157,7 +106,7 @@ func (r *sarifResult) appendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(append(appendJSONString(b, k), ':'), r.PartialFingerprints[k])
+			b = jsonenc.AppendString(append(jsonenc.AppendString(b, k), ':'), r.PartialFingerprints[k])
 		}
 		b = append(b, '}')
 	}

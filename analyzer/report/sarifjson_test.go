@@ -48,19 +48,3 @@ func TestSARIFResultEncoding(t *testing.T) {
 		}
 	}
 }
-
-// FuzzJSONString: strings are quoted as encoding/json quotes them.
-func FuzzJSONString(f *testing.F) {
-	for _, s := range tricky {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		want, err := json.Marshal(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := appendJSONString(nil, s); string(got) != string(want) {
-			t.Errorf("%q: got %s, want %s", s, got, want)
-		}
-	})
-}
