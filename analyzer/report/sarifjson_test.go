@@ -7,17 +7,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// tricky are strings whose encoding differs between JSON encoders.
-var tricky = []string{
-	"", "plain", `quote " and \ backslash`, "<script>&amp;</script>", "tab\tnew\nline\rret\bbs\fff",
-	"\x00\x01\x1f\x7f", "é ü 😀", "\u2028\u2029", "bad \xff\xfe utf-8 \xc3", "\xe2\x80", "ok\u00a0nbsp",
-}
-
 // TestSARIFResultEncoding: the hand-written encoding of SARIF results is
-// encoding/json's, byte for byte.
+// encoding/json's, byte for byte: field order, nulls, omitted fields (the
+// quoting of strings is internal/jsonenc's, tested there).
 func TestSARIFResultEncoding(t *testing.T) {
 	var results []*sarifResult
-	for i, s := range tricky {
+	for i, s := range []string{"", "plain", "<&> \"q\" \\ \t\n \x01 \u2028 \xff é", "x", "y", "z", "w", "v"} {
 		r := &sarifResult{RuleID: s, RuleIndex: i, Level: "error", Message: sarifText{Text: s, Markdown: s},
 			Locations:           []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: s}, Region: sarifRegion{1, 2, 3, i}}}},
 			PartialFingerprints: map[string]string{FingerprintKey: s, "b": "x", "a": s}}
