@@ -1,9 +1,8 @@
 package analyzer
 
 import (
+	"bytes"
 	"context"
-	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -281,20 +280,11 @@ func readLimited(path string, limit int64, opts *ParseOptions) ([]byte, error) {
 	}
 	// Sized from the stat, as os.ReadFile does: io.ReadAll would grow its
 	// buffer from 512 bytes, copying a large file several times.
-	buf := make([]byte, 0, info.Size()+512)
-	for {
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if errors.Is(err, io.EOF) {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)] // the file grew since the stat
-		}
+	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(f); err != nil {
+		return nil, err
 	}
+	return buf.Bytes(), nil
 }
 
 // parseOptionsFor says how to parse a file found on disk.

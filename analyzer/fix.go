@@ -149,7 +149,10 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, find
 	var spans [][2]int
 	seen := map[[2]int]bool{}
 	for _, f := range findings {
-		if sp := v.spanOf(f); f.Fix != nil && !seen[sp] {
+		if f.Fix == nil {
+			continue
+		}
+		if sp := v.spanOf(f); !seen[sp] {
 			seen[sp] = true
 			spans = append(spans, sp)
 		}

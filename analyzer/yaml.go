@@ -482,14 +482,19 @@ func (d *Document) object(n, root *yaml.Node, docStart, docEnd int) *Object {
 // what a rule reports outlives the text (Document.Text). A check of where
 // the string lies is all most strings cost.
 func (d *Document) detach(s string) string {
-	if s == "" || len(d.Text) == 0 {
-		return s
-	}
-	p, lo := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(&d.Text[0]))
-	if p < lo || p >= lo+uintptr(len(d.Text)) {
+	if !sharesMemory(s, d.Text) {
 		return s
 	}
 	return d.intern(s)
+}
+
+// sharesMemory tells whether s lies inside text's memory.
+func sharesMemory(s string, text []byte) bool {
+	if s == "" || len(text) == 0 {
+		return false
+	}
+	p, lo := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(&text[0]))
+	return p >= lo && p < lo+uintptr(len(text))
 }
 
 // intern clones a string of the text that many objects or findings repeat,

@@ -15,7 +15,6 @@ import (
 type jsonStream struct {
 	w   *bufio.Writer
 	buf bytes.Buffer
-	enc *json.Encoder
 	err error
 }
 
@@ -35,18 +34,20 @@ func (s *jsonStream) indented(v any, prefix string) {
 	if s.err != nil {
 		return
 	}
-	if s.enc == nil {
-		s.enc = json.NewEncoder(&s.buf)
-	}
-	if prefix == "" {
-		s.enc.SetIndent("", "")
-	} else {
-		s.enc.SetIndent(prefix, "  ")
-	}
 	s.buf.Reset()
-	if s.err = s.enc.Encode(v); s.err == nil {
+	if s.err = encodeJSON(&s.buf, v, prefix); s.err == nil {
 		_, s.err = s.w.Write(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n")))
 	}
+}
+
+// encodeJSON appends v to b as encoding/json writes it inside a document,
+// its lines after the first starting with prefix (compact when "").
+func encodeJSON(b *bytes.Buffer, v any, prefix string) error {
+	enc := json.NewEncoder(b)
+	if prefix != "" {
+		enc.SetIndent(prefix, "  ")
+	}
+	return enc.Encode(v)
 }
 
 func (s *jsonStream) flush() error {
@@ -80,12 +81,7 @@ func (s *jsonStream) list(n int, before, prefix string, item func(i int) any) {
 				errs[i] = nil
 				return
 			}
-			enc := json.NewEncoder(b)
-			enc.SetIndent(prefix, "  ")
-			if prefix == "" {
-				enc.SetIndent("", "")
-			}
-			errs[i] = enc.Encode(v)
+			errs[i] = encodeJSON(b, v, prefix)
 		})
 		for i := range m {
 			if start+i > 0 {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"hardline.dev/hardline/internal/testenv"
 )
 
 const baselinePod = `apiVersion: v1
@@ -191,5 +193,25 @@ func TestBaselineMatchingNothing(t *testing.T) {
 	_, _, errOut := runCLI(t, "", "lint", "--baseline", b, "testdata/examples")
 	if !strings.Contains(errOut, "none of the 1 finding recorded in "+b+" matched") {
 		t.Errorf("stderr %q", errOut)
+	}
+}
+
+// TestBaselineRecordsSetFindings: writing a baseline keeps no file's text
+// (the set rules read again the files they report on) and reading one
+// keeps it; both must fingerprint the findings across objects alike, or
+// the baseline would not silence them.
+func TestBaselineRecordsSetFindings(t *testing.T) {
+	dir := testenv.CopyTree(t, "testdata/rules/KS801/fail-isolation")
+	base := filepath.Join(t.TempDir(), "baseline.json")
+	_, all, _ := runCLI(t, "", "lint", "--profile", "all", "--format", "text", dir)
+	if !strings.Contains(all, " KS801 ") {
+		t.Fatalf("no KS801 finding to record:\n%s", all)
+	}
+	if code, _, errOut := runCLI(t, "", "lint", "--profile", "all", "--write-baseline", base, dir); code != ExitOK {
+		t.Fatalf("--write-baseline: exit %d: %s", code, errOut)
+	}
+	code, out, errOut := runCLI(t, "", "lint", "--profile", "all", "--format", "text", "--baseline", base, dir)
+	if code != ExitOK || out != "" {
+		t.Errorf("--baseline: exit %d, findings not silenced:\n%s%s", code, out, errOut)
 	}
 }
