@@ -2,6 +2,9 @@ package fixes
 
 import (
 	"errors"
+	"fmt"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -42,6 +45,66 @@ func TestUnified(t *testing.T) {
 	}
 	if Unified("x", "y", a, a) != "" {
 		t.Error("equal texts gave a diff")
+	}
+}
+
+// TestDiffLarge: a fix of every finding of a large file changes lines all
+// over it. The diff must stay small in memory (an exact table of the whole
+// middle would take gigabytes), give both texts back, and stay minimal
+// where lines anchor it; texts with nothing to anchor on get a correct
+// diff.
+func TestDiffLarge(t *testing.T) {
+	var a, b strings.Builder
+	changed := 0
+	for i := range 40000 {
+		fmt.Fprintf(&a, "  name: app-%d\n  image: x\n", i)
+		fmt.Fprintf(&b, "  name: app-%d\n  image: x\n", i)
+		if i%3 == 0 {
+			b.WriteString("  securityContext: {}\n")
+			changed++
+		}
+	}
+	repeated := strings.Repeat("same\n", 3000)
+	for _, tc := range []struct {
+		name       string
+		a, b       string
+		wantChange int // lines added or removed; 0: not checked
+	}{
+		{"anchored", a.String(), b.String(), changed},
+		{"nothing to anchor on", repeated + "x\n" + repeated, "y\n" + repeated + repeated + "z\n", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			la, lb := splitLines([]byte(tc.a)), splitLines([]byte(tc.b))
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			ops := diffLines(la, lb)
+			runtime.ReadMemStats(&after)
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+				t.Errorf("the diff of %d and %d lines allocated %d MB", len(la), len(lb), alloc>>20)
+			}
+			var gotA, gotB strings.Builder
+			change := 0
+			for k, op := range ops {
+				if k > 0 && (op.a < ops[k-1].a || op.b < ops[k-1].b) {
+					t.Fatalf("op %d goes back: %+v after %+v", k, op, ops[k-1])
+				}
+				if op.kind != '+' {
+					gotA.WriteString(op.text)
+				}
+				if op.kind != '-' {
+					gotB.WriteString(op.text)
+				}
+				if op.kind != ' ' {
+					change++
+				}
+			}
+			if gotA.String() != tc.a || gotB.String() != tc.b {
+				t.Fatal("the diff does not give the texts back")
+			}
+			if tc.wantChange > 0 && change != tc.wantChange {
+				t.Errorf("%d lines changed, want %d", change, tc.wantChange)
+			}
+		})
 	}
 }
 
