@@ -58,17 +58,21 @@ func (e *Engine) Rule(word string) *Rule {
 // it returns nil then, and the caller tells that from "no findings" by
 // ctx.Err().
 func (e *Engine) Run(ctx context.Context, doc *Document, cfg *Config) []Finding {
-	out, _ := e.run(ctx, doc, cfg, nil)
+	out, _, _ := e.run(ctx, doc, cfg, nil, false)
 	return out
 }
 
 // RunWithFacts is Run that also collects the set rules' facts about the
 // document (set.go), as objects of the set in.
 func (e *Engine) RunWithFacts(ctx context.Context, doc *Document, cfg *Config, in SetScope) ([]Finding, []Fact) {
-	return e.run(ctx, doc, cfg, &in)
+	out, facts, _ := e.run(ctx, doc, cfg, &in, false)
+	return out, facts
 }
 
-func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetScope) ([]Finding, []Fact) {
+// run is Run, with the set rules' facts when in is set, and with what the
+// rules found before filtering, counted for fix verification, when
+// counted is set.
+func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetScope, counted bool) ([]Finding, []Fact, *originals) {
 	if cfg == nil {
 		def := DefaultConfig()
 		cfg = &def
@@ -87,13 +91,19 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 		}
 		analysis = append(analysis, r)
 	}
+	var orig *originals
+	if counted {
+		orig = newOriginals(doc)
+	}
 	var found findingChunks
 	if len(doc.Objects) < parallelRulesObjects {
 		for _, r := range analysis {
 			if ctx.Err() != nil {
-				return nil, nil
+				return nil, nil, nil
 			}
-			runRule(&Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, out: &found})
+			from := found.n
+			ok := runRule(&Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, out: &found})
+			orig.add(r, ok, &found, from)
 		}
 	} else {
 		// A document of many objects (a generated file, a large
@@ -101,17 +111,19 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 		// others idle: they run in parallel, each into its own
 		// findings, taken in rule order.
 		outs := make([]findingChunks, len(analysis))
+		ok := make([]bool, len(analysis))
 		Parallel(len(analysis), func(i int) {
 			if ctx.Err() == nil {
-				runRule(&Pass{Rule: analysis[i], Doc: doc, Config: cfg, engine: e, memo: memo, out: &outs[i]})
+				ok[i] = runRule(&Pass{Rule: analysis[i], Doc: doc, Config: cfg, engine: e, memo: memo, out: &outs[i]})
 			}
 		})
 		if ctx.Err() != nil {
-			return nil, nil
+			return nil, nil, nil
 		}
-		for _, o := range outs {
-			found.chunks = append(found.chunks, o.chunks...)
-			found.n += o.n
+		for i := range outs {
+			orig.add(analysis[i], ok[i], &outs[i], 0)
+			found.chunks = append(found.chunks, outs[i].chunks...)
+			found.n += outs[i].n
 		}
 	}
 	var facts []Fact
@@ -127,7 +139,7 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 	kept := make([]*Finding, 0, found.n)
 	kept = found.keep(kept, func(f *Finding) bool { return e.keep(doc, cfg, f, sups, true) })
 	if ctx.Err() != nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if len(review) > 0 {
 		var late findingChunks
@@ -142,7 +154,7 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 			out[i].Fingerprint = fp
 		}
 	}
-	return out, facts
+	return out, facts, orig
 }
 
 // sortFindings sorts findings stably by cmp.
@@ -344,6 +356,20 @@ func (c *findingChunks) add(f Finding) {
 	c.n++
 }
 
+// each calls fn for the findings from the from-th on.
+func (c *findingChunks) each(from int, fn func(*Finding)) {
+	for _, ch := range c.chunks {
+		if from >= len(ch) {
+			from -= len(ch)
+			continue
+		}
+		for i := from; i < len(ch); i++ {
+			fn(&ch[i])
+		}
+		from = 0
+	}
+}
+
 // keep appends to dst the findings that ok keeps (ok may complete them).
 func (c *findingChunks) keep(dst []*Finding, ok func(*Finding) bool) []*Finding {
 	for _, ch := range c.chunks {
@@ -357,14 +383,16 @@ func (c *findingChunks) keep(dst []*Finding, ok func(*Finding) bool) []*Finding 
 }
 
 // runRule isolates a rule: a panic in one rule becomes a finding of that
-// rule instead of taking down the CLI or the language server.
-func runRule(p *Pass) {
+// rule instead of taking down the CLI or the language server. It tells
+// whether the rule completed.
+func runRule(p *Pass) (ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			internalError(p, v)
 		}
 	}()
 	p.Rule.Check(p)
+	return true
 }
 
 // internalError reports a rule's panic v at the document's first line.

@@ -211,13 +211,7 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 	}
 	doc := Parse(path, text, opts)
 	doc.abs, _ = patches.wd.Abs(path)
-	findings, facts := e.RunWithFacts(ctx, doc, cfg, SetScope{})
-	switch detail {
-	case VerifiedFixes:
-		e.AttachFixes(ctx, doc, cfg, findings)
-	case FixHints:
-		e.AttachHints(findings)
-	}
+	findings, facts := e.runDetailed(ctx, doc, cfg, &SetScope{}, detail)
 	// Results outlive the document; fix closures would keep it alive.
 	for i := range findings {
 		findings[i].Fix = nil

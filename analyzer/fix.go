@@ -42,7 +42,7 @@ func (d *Document) DockerfileEditor() *fixes.Dockerfile {
 // and no other finding appeared. A fix that fails is dropped: it is a bug
 // in the rule's fix, and no user should be offered it.
 func (e *Engine) Fixes(ctx context.Context, doc *Document, cfg *Config, f *Finding) []fixes.Fix {
-	return e.verifyAll(ctx, doc, cfg, []*Finding{f})[0]
+	return e.verifyAll(ctx, doc, cfg, nil, []*Finding{f})[0]
 }
 
 // AttachFixes computes every finding's verified fixes, for outputs that
@@ -50,11 +50,36 @@ func (e *Engine) Fixes(ctx context.Context, doc *Document, cfg *Config, f *Findi
 // not keep the parse tree alive. A cancelled ctx leaves fixes unverified,
 // and so left out.
 func (e *Engine) AttachFixes(ctx context.Context, doc *Document, cfg *Config, findings []Finding) {
+	e.attachFixes(ctx, doc, cfg, nil, findings)
+}
+
+// RunDetailed is Run with what an output reads of fixes (detail):
+// verified fixes, checked against what the run found, or hints, or none.
+func (e *Engine) RunDetailed(ctx context.Context, doc *Document, cfg *Config, detail FixDetail) []Finding {
+	findings, _ := e.runDetailed(ctx, doc, cfg, nil, detail)
+	return findings
+}
+
+// runDetailed is RunDetailed with the set rules' facts when in is set.
+func (e *Engine) runDetailed(ctx context.Context, doc *Document, cfg *Config, in *SetScope, detail FixDetail) ([]Finding, []Fact) {
+	findings, facts, counts := e.run(ctx, doc, cfg, in, detail == VerifiedFixes)
+	switch detail {
+	case VerifiedFixes:
+		e.attachFixes(ctx, doc, cfg, counts, findings)
+	case FixHints:
+		e.AttachHints(findings)
+	}
+	return findings, facts
+}
+
+// attachFixes is AttachFixes with the counts of the run that found the
+// findings (run), when the caller has them.
+func (e *Engine) attachFixes(ctx context.Context, doc *Document, cfg *Config, orig *originals, findings []Finding) {
 	ptrs := make([]*Finding, len(findings))
 	for i := range findings {
 		ptrs[i] = &findings[i]
 	}
-	for i, fs := range e.verifyAll(ctx, doc, cfg, ptrs) {
+	for i, fs := range e.verifyAll(ctx, doc, cfg, orig, ptrs) {
 		findings[i].Fixes = fs
 		findings[i].Fix = nil
 		findings[i].Hint = nil
@@ -136,13 +161,14 @@ type candidate struct {
 // and checked with one parse; a group that fails is checked fix by fix.
 // Equal edits (one pod-level setting offered for each container) are
 // verified once. A cancelled ctx stops the checks: what was not verified
-// is not offered.
-func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, findings []*Finding) [][]fixes.Fix {
+// is not offered. orig, when set, holds what the run under cfg found in
+// doc.
+func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, orig *originals, findings []*Finding) [][]fixes.Fix {
 	if cfg == nil {
 		def := DefaultConfig()
 		cfg = &def
 	}
-	v := &verifier{e: e, doc: doc, cfg: cfg, before: map[[2]int]map[identity]int{}}
+	v := &verifier{e: e, doc: doc, cfg: cfg, orig: orig, before: map[[2]int]map[identity]int{}}
 	// The original's side of each check, the analysis of the spans the
 	// findings are in, runs while the fixes are computed (the document is
 	// immutable), span by span on all cores.
@@ -160,7 +186,7 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, find
 	analyzed := make(chan struct{})
 	go func() {
 		ids := make([]map[identity]int, len(spans))
-		Parallel(len(spans), func(i int) { ids[i] = v.identities(v.doc.within(spans[i][0], spans[i][1])) })
+		Parallel(len(spans), func(i int) { ids[i] = v.originalOf(spans[i][0], spans[i][1]) })
 		for i, sp := range spans {
 			v.before[sp] = ids[i]
 		}
@@ -274,9 +300,10 @@ func allOf(m map[string][]*candidate) []*candidate {
 
 // verifier holds what verification of one document's fixes shares.
 type verifier struct {
-	e   *Engine
-	doc *Document
-	cfg *Config
+	e    *Engine
+	doc  *Document
+	cfg  *Config
+	orig *originals // the run's counts, or nil
 	// before holds the identities found in each span of the original.
 	before map[[2]int]map[identity]int
 }
@@ -370,35 +397,50 @@ var syntaxIdentity = identity{container: "\x00syntax"}
 // counts findings by identity.
 func (v *verifier) identities(doc *Document) map[identity]int {
 	ids := map[identity]int{syntaxIdentity: syntaxProblems(doc)}
-	v.e.eachAnalysisRule(doc, func(r *Rule, memo *memo) {
-		runRule(&Pass{Rule: r, Doc: doc, Config: v.cfg, engine: v.e, memo: memo, ids: ids})
-	})
+	v.count(doc, ids, nil)
 	return ids
 }
 
-// original is identities for a span of the original document: its
+// count adds to ids what the analysis rules of the document's language
+// find, but for those in done, with one memo shared by the rules.
+func (v *verifier) count(doc *Document, ids map[identity]int, done map[*Rule]bool) {
+	var memo *memo
+	for _, r := range v.e.rules {
+		if r.Phase != AnalyzePhase || r.Language != "" && r.Language != doc.Language || done[r] {
+			continue
+		}
+		if memo == nil {
+			memo = newMemo()
+		}
+		runRule(&Pass{Rule: r, Doc: doc, Config: v.cfg, engine: v.e, memo: memo, ids: ids})
+	}
+}
+
+// originalOf is identities for a span of the original document: its
 // objects analyzed as they are, the same view the check has of the edited
 // span (a rule that looks across objects sees the span's alone on both
-// sides). verifyAll calls it for every span before checks run in
-// parallel, which then only read the cache.
+// sides). What the run counted there is taken as it is (originals), and
+// only the other rules run.
+func (v *verifier) originalOf(start, end int) map[identity]int {
+	sub := v.doc.within(start, end)
+	if v.orig == nil {
+		return v.identities(sub)
+	}
+	ids, done := v.orig.counted(start, end)
+	ids[syntaxIdentity] = syntaxProblems(sub)
+	v.count(sub, ids, done)
+	return ids
+}
+
+// original is originalOf, cached: verifyAll calls it for every span
+// before checks run in parallel, which then only read the cache.
 func (v *verifier) original(start, end int) map[identity]int {
 	if ids, ok := v.before[[2]int{start, end}]; ok {
 		return ids
 	}
-	ids := v.identities(v.doc.within(start, end))
+	ids := v.originalOf(start, end)
 	v.before[[2]int{start, end}] = ids
 	return ids
-}
-
-// eachAnalysisRule calls run for every analysis rule of the document's
-// language, with one memo shared by the run.
-func (e *Engine) eachAnalysisRule(doc *Document, run func(*Rule, *memo)) {
-	memo := newMemo()
-	for _, r := range e.rules {
-		if r.Phase == AnalyzePhase && (r.Language == "" || r.Language == doc.Language) {
-			run(r, memo)
-		}
-	}
 }
 
 // objectOf finds the object a Kubernetes finding belongs to.
@@ -497,7 +539,7 @@ func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts Par
 		}
 		var chosen, firstEdits []fixes.TextEdit
 		n := len(applied)
-		findings := e.Run(ctx, doc, cfg)
+		findings, _, counts := e.run(ctx, doc, cfg, nil, true)
 		if scope >= 0 {
 			in := findings[:0]
 			for _, f := range findings {
@@ -507,7 +549,7 @@ func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts Par
 			}
 			findings = in
 		}
-		e.AttachFixes(ctx, doc, cfg, findings)
+		e.attachFixes(ctx, doc, cfg, counts, findings)
 		if ctx.Err() != nil {
 			return orig.Text, nil
 		}

@@ -119,8 +119,14 @@ type Rule struct {
 	// so it runs only on request (`hardline pin`, the editor's "Pin to
 	// digest" when network access is allowed). It says where the
 	// reference sits in a finding's span.
-	Pin   ImageSpan
-	Check func(*Pass)
+	Pin ImageSpan
+	// ReadsOtherObjects declares that what the rule finds about an object
+	// depends on other objects of the document (a ServiceAccount in the
+	// same file, say). Fix verification analyzes a YAML document alone, so
+	// for such a rule it runs the rule again on the original document
+	// alone; for the others it counts what the run already found there.
+	ReadsOtherObjects bool
+	Check             func(*Pass)
 	// Collect and CheckSet make a set rule (Phase SetPhase): Collect
 	// records facts about each document (Pass.AddFact), CheckSet reads
 	// the facts of the whole run (set.go).

@@ -230,13 +230,7 @@ func lintStdin(env Env, s *settings, name string, detail analyzer.FixDetail) (an
 	}
 	opts := analyzer.ParseOptions{Limits: &cfg.Limits, Skip: skip, Language: stdinLanguage(name, text)}
 	doc := analyzer.Parse(name, text, opts)
-	findings := env.Engine.Run(env.Context, doc, cfg)
-	switch detail {
-	case analyzer.VerifiedFixes:
-		env.Engine.AttachFixes(env.Context, doc, cfg, findings)
-	case analyzer.FixHints:
-		env.Engine.AttachHints(findings)
-	}
+	findings := env.Engine.RunDetailed(env.Context, doc, cfg, detail)
 	return analyzer.FileResult{Path: name, Lines: doc.Lines, Findings: findings, Checked: analyzer.Checked(doc, findings)}, nil
 }
 

@@ -10,6 +10,8 @@ var _ = register(&analyzer.Rule{
 	Summary:  "Pod mounts its service account token (automountServiceAccountToken not false)",
 	Severity: analyzer.Info, Profile: analyzer.All,
 	Aliases: []string{"polaris:automountServiceAccountToken", "checkov:CKV_K8S_38", "trivy:KSV-0036"},
+	// The ServiceAccounts of the same file count (optedOut).
+	ReadsOtherObjects: true,
 	Doc: analyzer.RuleDoc{
 		Why: "Unless automountServiceAccountToken is false, every container gets a token for the pod's service account at " +
 			"/var/run/secrets/kubernetes.io/serviceaccount. Most applications never call the Kubernetes API, but an attacker in the container " +

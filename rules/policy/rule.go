@@ -26,6 +26,9 @@ var runner = &analyzer.Rule{
 	Code: "HL005", Name: "policy-error",
 	Summary:  "a Rego policy that does not compile or exceeds its time limit",
 	Severity: analyzer.Error, Profile: analyzer.Baseline,
+	// Policies are the user's code: what they read is not known, and each
+	// evaluation has a time limit, so verification runs them again.
+	ReadsOtherObjects: true,
 	Doc: analyzer.RuleDoc{
 		Why: "Your own Rego policies (`policies:` in .hardline.yaml, `--policy DIR`) run as rules: their results are findings " +
 			"with codes `POL-<package>-<rule>`. A policy that does not parse or compile is reported at its file and line, and " +
