@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -63,6 +64,19 @@ func TestStreamSplitting(t *testing.T) {
 			want: []objSummary{{"Pod", "crlf", 1}, {"Pod", "two", 6}},
 		},
 		{
+			name:     "duplicate keys in a small mapping, thrice, and not merge keys",
+			text:     "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\nbase: &b {x: 1}\ndata:\n  <<: *b\n  <<: *b\n  a: '1'\n  b: '2'\n  a: '3'\n  a: '4'\n",
+			want:     []objSummary{{"ConfigMap", "d", 1}},
+			problems: []string{`10: YAML: duplicate key "a" (first at line 8)`, `11: YAML: duplicate key "a" (first at line 8)`},
+		},
+		{
+			name: "duplicate keys in a large mapping of a later document",
+			text: "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n" +
+				strings.Repeat("  k: v\n", 1) + bigMapping(20) + "  k: w\n  k5: again\n",
+			want:     []objSummary{{"Pod", "p", 1}, {"ConfigMap", "big", 5}},
+			problems: []string{`30: YAML: duplicate key "k" (first at line 9)`, `31: YAML: duplicate key "k5" (first at line 15)`},
+		},
+		{
 			name:     "helm template",
 			text:     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n",
 			problems: []string{"4: Helm template"},
@@ -90,6 +104,15 @@ func TestStreamSplitting(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bigMapping is n entries "  k0: v" … of a block mapping.
+func bigMapping(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "  k%d: v\n", i)
+	}
+	return b.String()
 }
 
 func atoi(s string) int {
