@@ -87,6 +87,16 @@ type analysis struct {
 	// their collectors found, for the workspace set (workspace.go).
 	setRules bool
 	facts    []analyzer.Fact
+	// fixAll holds the file's fix-all edits, safe ([0]) and with unsafe
+	// fixes ([1]), once computed: a client that cannot resolve actions
+	// asks for them, at a few rounds of analysis, at every cursor move.
+	fixAllMu sync.Mutex
+	fixAll   [2]*fixAllEdit
+}
+
+// fixAllEdit is a computed fix-all edit; nil edit when nothing changes.
+type fixAllEdit struct {
+	edit *protocol.WorkspaceEdit
 }
 
 // language tells what a buffer is analyzed as. YAML counts as Kubernetes

@@ -386,8 +386,31 @@ func (s *Server) codeActionResolve(ctx *glsp.Context, p *protocol.CodeAction) (*
 }
 
 // fixAllEdit is the single minimal edit that applies the file's fixes (or
-// one scope's, when scope >= 0), or false when nothing changes.
+// one scope's, when scope >= 0), or false when nothing changes. The
+// file's are computed once per version.
 func (s *Server) fixAllEdit(ctx context.Context, d *document, a *analysis, scope int, unsafe bool) (*protocol.WorkspaceEdit, bool) {
+	if scope >= 0 {
+		return s.fixEdit(ctx, d, a, scope, unsafe)
+	}
+	i := 0
+	if unsafe {
+		i = 1
+	}
+	a.fixAllMu.Lock()
+	defer a.fixAllMu.Unlock()
+	if c := a.fixAll[i]; c != nil {
+		return c.edit, c.edit != nil
+	}
+	edit, _ := s.fixEdit(ctx, d, a, -1, unsafe)
+	// A cancelled request computed nothing, whatever it returned.
+	if ctx.Err() == nil {
+		a.fixAll[i] = &fixAllEdit{edit: edit}
+	}
+	return edit, edit != nil
+}
+
+// fixEdit computes fixAllEdit.
+func (s *Server) fixEdit(ctx context.Context, d *document, a *analysis, scope int, unsafe bool) (*protocol.WorkspaceEdit, bool) {
 	accept := func(_ *analyzer.Finding, f fixes.Fix) bool {
 		return f.Safety == fixes.Safe || unsafe && f.Safety == fixes.Unsafe
 	}
