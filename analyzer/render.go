@@ -9,6 +9,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"hardline.dev/hardline/fixes"
@@ -245,6 +246,7 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 		// render before and after.
 		found := make([][]Finding, len(rd.Docs))
 		var before []renderedID
+		again := rerenders{}
 		for i, doc := range rd.Docs {
 			if ctx.Err() != nil {
 				return nil
@@ -301,7 +303,7 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 				}
 				r := files[loc.Path]
 				last := &r.Findings[len(r.Findings)-1]
-				last.Fixes = e.verifyRendered(ctx, rd, cfg, last, loc.Path, before)
+				last.Fixes = e.verifyRendered(ctx, rd, cfg, last, loc.Path, before, again)
 			}
 		}
 		for _, p := range rd.Problems {
@@ -401,7 +403,8 @@ func renderedIDs(fs []Finding) []renderedID {
 // verifyRendered keeps the fixes of f (in the file at path) that, applied
 // and rendered again, remove f and bring no finding or render problem the
 // render did not have. Fixes by hand stay: they only say what to do.
-func (e *Engine) verifyRendered(ctx context.Context, rd *Rendered, cfg *Config, f *Finding, path string, before []renderedID) []fixes.Fix {
+// again holds the render's renders with a file changed, by change.
+func (e *Engine) verifyRendered(ctx context.Context, rd *Rendered, cfg *Config, f *Finding, path string, before []renderedID, again rerenders) []fixes.Fix {
 	var out []fixes.Fix
 	self := renderedIDs([]Finding{*f})[0]
 	for _, fx := range f.Fixes {
@@ -409,16 +412,16 @@ func (e *Engine) verifyRendered(ctx context.Context, rd *Rendered, cfg *Config, 
 			out = append(out, fx)
 			continue
 		}
-		text, ok := rd.Sources[path]
-		if !ok || rd.Rerender == nil {
-			continue
+		key := rerenderKey(path, fx.Edits)
+		ids, seen := again[key]
+		if !seen {
+			ids = e.rerender(ctx, rd, cfg, path, fx.Edits)
+			if ctx.Err() != nil {
+				return out
+			}
+			again[key] = ids
 		}
-		fixed, err := fixes.Apply(text, fx.Edits)
-		if err != nil {
-			continue
-		}
-		again := rd.Rerender(ctx, map[string][]byte{path: fixed})
-		if again == nil || len(again.Problems) > len(rd.Problems) || len(again.Docs) == 0 {
+		if ids == nil {
 			continue
 		}
 		left := map[renderedID]int{}
@@ -426,20 +429,59 @@ func (e *Engine) verifyRendered(ctx context.Context, rd *Rendered, cfg *Config, 
 			left[id]++
 		}
 		good := true
-		for _, doc := range again.Docs {
-			d := Parse(doc.Path, doc.Text, ParseOptions{Language: Kubernetes, Limits: &cfg.Limits})
-			for _, id := range renderedIDs(e.Run(ctx, d, cfg)) {
-				if id == self || left[id] == 0 {
-					good = false
-				}
-				left[id]--
+		for _, id := range ids {
+			if id == self || left[id] == 0 {
+				good = false
 			}
+			left[id]--
 		}
 		if good {
 			out = append(out, fx)
 		}
 	}
 	return out
+}
+
+// rerenders holds what renders of one render with one file changed found,
+// by the file and the change: findings of several objects often carry the
+// same fix (one values.yaml setting that the chart's pods share), and a
+// render costs what the first one did. A nil entry: the change did not
+// render, or brought a render problem.
+type rerenders map[string][]renderedID
+
+// rerenderKey identifies a change of the file at path by edits.
+func rerenderKey(path string, edits []fixes.TextEdit) string {
+	key := append([]byte(path), 0)
+	for _, e := range fixes.Sorted(edits) {
+		key = strconv.AppendInt(key, int64(e.Start), 10)
+		key = append(strconv.AppendInt(append(key, ','), int64(e.End), 10), ',')
+		key = append(strconv.AppendInt(key, int64(len(e.NewText)), 10), ':')
+		key = append(key, e.NewText...)
+	}
+	return string(key)
+}
+
+// rerender renders rd again with edits applied to the file at path and
+// lints the result; nil when that fails or brings a render problem.
+func (e *Engine) rerender(ctx context.Context, rd *Rendered, cfg *Config, path string, edits []fixes.TextEdit) []renderedID {
+	text, ok := rd.Sources[path]
+	if !ok || rd.Rerender == nil {
+		return nil
+	}
+	fixed, err := fixes.Apply(text, edits)
+	if err != nil {
+		return nil
+	}
+	again := rd.Rerender(ctx, map[string][]byte{path: fixed})
+	if again == nil || len(again.Problems) > len(rd.Problems) || len(again.Docs) == 0 {
+		return nil
+	}
+	ids := []renderedID{}
+	for _, doc := range again.Docs {
+		d := Parse(doc.Path, doc.Text, ParseOptions{Language: Kubernetes, Limits: &cfg.Limits})
+		ids = append(ids, renderedIDs(e.Run(ctx, d, cfg))...)
+	}
+	return ids
 }
 
 // source is the Source of findings on the stream at path.
