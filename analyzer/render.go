@@ -5,12 +5,14 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"hardline.dev/hardline/analyzer/yamlfast"
 	"io"
 	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"hardline.dev/hardline/fixes"
 
@@ -154,9 +156,18 @@ func ParseData(path string, text []byte, limits *Limits) (*Document, *yaml.Node)
 		d.limits = *limits
 	}
 	var root *yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(text))
-	n := new(yaml.Node)
-	err := dec.Decode(n)
+	// The fast parser reads one document (yamlfast.Parse); a stream, or
+	// what it does not read, goes to yaml.v3, which words the errors. The
+	// tree's strings share the text's memory (Document.Text).
+	n, ok := yamlfast.Parse(unsafe.String(unsafe.SliceData(text), len(text)))
+	var err error
+	switch {
+	case ok && n == nil:
+		err = io.EOF // only comments
+	case !ok:
+		n = new(yaml.Node)
+		err = yaml.NewDecoder(bytes.NewReader(text)).Decode(n)
+	}
 	switch {
 	case errors.Is(err, io.EOF):
 	case err != nil:
