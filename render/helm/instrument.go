@@ -232,18 +232,25 @@ func blockDefines(templates []string) map[string]bool {
 	block, inline := map[string]bool{}, map[string]bool{}
 	for _, src := range templates {
 		for _, a := range scanActions(src) {
-			uses := includeUse.FindAllStringSubmatch(a.inner, -1)
-			if m := blockUse.FindStringSubmatch(a.inner); m != nil && len(uses) == 1 {
-				block[m[1]] = true
-				continue
-			}
-			for _, u := range uses {
-				inline[u[1]] = true
+			// Most actions neither include nor call a template: the
+			// regular expressions, which cost more, only run on those that
+			// name them.
+			if strings.Contains(a.inner, "include") {
+				uses := includeUse.FindAllStringSubmatch(a.inner, -1)
+				if m := blockUse.FindStringSubmatch(a.inner); m != nil && len(uses) == 1 {
+					block[m[1]] = true
+					continue
+				}
+				for _, u := range uses {
+					inline[u[1]] = true
+				}
 			}
 			// A define that templates call by name writes to the output
 			// directly, but the same name may be included elsewhere.
-			if m := templateUse.FindStringSubmatch(a.inner); m != nil {
-				inline[m[1]] = true
+			if strings.HasPrefix(a.inner, "template") {
+				if m := templateUse.FindStringSubmatch(a.inner); m != nil {
+					inline[m[1]] = true
+				}
 			}
 		}
 	}
@@ -288,6 +295,9 @@ func markText(b *strings.Builder, src string, file, from, to int) {
 // pathOf returns the values path a pipeline reads first: .Values.a.b, or
 // a path relative to the dot where the dot is a values path.
 func pathOf(pipeline string, cur frame) []string {
+	if !strings.Contains(pipeline, ".") {
+		return nil // neither .Values nor a path from the dot
+	}
 	if m := valuesRef.FindStringSubmatch(pipeline); m != nil {
 		return splitPath(m[1])
 	}
