@@ -50,9 +50,11 @@ type Rendered struct {
 	Sources map[string][]byte
 	// Rerender renders the same root again with some files' text
 	// replaced (by path, as Sources spells it): fixes carried back to
-	// the sources are verified on the new render. Nil when the renderer
-	// cannot.
-	Rerender func(ctx context.Context, files map[string][]byte) *Rendered
+	// the sources are verified on the new render. mapped asks for the
+	// documents' source maps (Map), which `fix` needs to lint the new
+	// render; verification only compares findings, and a renderer may
+	// save the work of mapping without it. Nil when the renderer cannot.
+	Rerender func(ctx context.Context, files map[string][]byte, mapped bool) *Rendered
 	// Namespace is where the render's objects that name no namespace
 	// go: a chart's release namespace ("" for a kustomization, which
 	// writes its namespace into the objects).
@@ -483,7 +485,7 @@ func (e *Engine) rerender(ctx context.Context, rd *Rendered, cfg *Config, path s
 	if err != nil {
 		return nil
 	}
-	again := rd.Rerender(ctx, map[string][]byte{path: fixed})
+	again := rd.Rerender(ctx, map[string][]byte{path: fixed}, false)
 	if again == nil || len(again.Problems) > len(rd.Problems) || len(again.Docs) == 0 {
 		return nil
 	}
@@ -569,7 +571,7 @@ func (e *Engine) FixRendered(ctx context.Context, rd *Rendered, cfg *Config, acc
 				}
 				next[p] = fixed
 			}
-			again := rd.Rerender(ctx, next)
+			again := rd.Rerender(ctx, next, true)
 			if again == nil || len(again.Problems) > len(rd.Problems) {
 				return nil, nil, false
 			}

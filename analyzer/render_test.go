@@ -3,6 +3,7 @@ package analyzer_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
 
 	"hardline.dev/hardline/analyzer"
@@ -22,7 +23,9 @@ func (m identityMap) Retarget(edits []fixes.TextEdit) (string, []fixes.TextEdit,
 
 // TestRenderedFixesRenderOncePerChange: a fix carried back to a source is
 // verified by rendering again with it applied; findings of several objects
-// often carry the same fix (one values setting), which renders once.
+// often carry the same fix (one values setting), which renders once, and
+// without source maps (a chart's cost a second render). `fix` lints its
+// new render, with them.
 func TestRenderedFixesRenderOncePerChange(t *testing.T) {
 	// unmarked reports every object of a stream that does not start with
 	// "# marked"; the fix of each is that line, at the top.
@@ -42,6 +45,7 @@ func TestRenderedFixesRenderOncePerChange(t *testing.T) {
 	const path = "src.yaml"
 	source := []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n")
 	renders := 0
+	var mapped []bool
 	var render func(files map[string][]byte) *analyzer.Rendered
 	render = func(files map[string][]byte) *analyzer.Rendered {
 		text := source
@@ -51,8 +55,9 @@ func TestRenderedFixesRenderOncePerChange(t *testing.T) {
 		return &analyzer.Rendered{Kind: analyzer.KustomizationRender, Root: ".", Name: ".",
 			Docs:    []analyzer.RenderedDoc{{Path: path, Text: text, Map: identityMap{path}}},
 			Sources: map[string][]byte{path: text},
-			Rerender: func(_ context.Context, files map[string][]byte) *analyzer.Rendered {
+			Rerender: func(_ context.Context, files map[string][]byte, maps bool) *analyzer.Rendered {
 				renders++
+				mapped = append(mapped, maps)
 				return render(files)
 			}}
 	}
@@ -67,7 +72,16 @@ func TestRenderedFixesRenderOncePerChange(t *testing.T) {
 			}
 		}
 	}
-	if n != 2 || renders != 1 {
-		t.Fatalf("%d findings verified with %d renders, want 2 with 1", n, renders)
+	if n != 2 || renders != 1 || mapped[0] {
+		t.Fatalf("%d findings verified with %d renders (mapped: %v), want 2 with 1 without maps", n, renders, mapped)
+	}
+	mapped = nil
+	fixed := analyzer.NewEngine([]*analyzer.Rule{rule}).FixRendered(context.Background(), render(nil), &cfg,
+		func(*analyzer.Finding, fixes.Fix) bool { return true })
+	if len(fixed) != 1 || !bytes.HasPrefix(fixed[0].New, []byte("# marked\n")) {
+		t.Fatalf("fix gave %+v", fixed)
+	}
+	if !slices.Contains(mapped, true) {
+		t.Errorf("fix's renders (mapped: %v) had no source maps to lint the result by", mapped)
 	}
 }

@@ -117,7 +117,7 @@ func Renders(ctx context.Context, dir string, opts Options) []*analyzer.Rendered
 			if i > 0 {
 				name, values = cis[i-1], append(slices.Clone(opts.Values), filepath.Join(dir, filepath.FromSlash(cis[i-1])))
 			}
-			out[i] = render(ctx, fs, chartText, name, values, opts)
+			out[i] = render(ctx, fs, chartText, name, values, opts, true)
 		}()
 	}
 	wg.Wait()
@@ -132,7 +132,7 @@ func Render(ctx context.Context, dir string, opts Options) *analyzer.Rendered {
 	if done != nil {
 		return done
 	}
-	return render(ctx, fs, chartText, "default", opts.Values, opts)
+	return render(ctx, fs, chartText, "default", opts.Values, opts, true)
 }
 
 // prepare reads the chart; done is the render to return instead when the
@@ -194,8 +194,10 @@ func (r *renderer) action(rg region) action {
 }
 
 // render renders the chart once, with the chart's values.yaml and then
-// the values files given.
-func render(ctx context.Context, fs *files, chartText []byte, name string, valueFiles []string, opts Options) *analyzer.Rendered {
+// the values files given; mapped: with the source maps, which take a
+// second render of a marked copy of the chart (without, documents map
+// every span to their template's first line).
+func render(ctx context.Context, fs *files, chartText []byte, name string, valueFiles []string, opts Options, mapped bool) *analyzer.Rendered {
 	dir := fs.dir
 	chartPath := filepath.Join(dir, "Chart.yaml")
 	rd := &analyzer.Rendered{Kind: analyzer.ChartRender, Root: dir, Name: name, Namespace: opts.Namespace, Sources: map[string][]byte{chartPath: chartText}}
@@ -324,7 +326,10 @@ func render(ctx context.Context, fs *files, chartText []byte, name string, value
 	// they render (istio's profiles do), and nested maps of the chart's
 	// values are shared with the render's.
 	r := &renderer{values: sources}
-	mirror := markChart(c, where, r)
+	var mirror *chart.Chart
+	if mapped {
+		mirror = markChart(c, where, r)
+	}
 	out, err := renderChart(ctx, c, top, opts.Timeout)
 	if err != nil {
 		loc, text := errorLocation(err, names, where, chartPath, chartText)
@@ -340,7 +345,10 @@ func render(ctx context.Context, fs *files, chartText []byte, name string, value
 	}
 
 	// The marked render, for the source maps.
-	markedOut := renderMarked(ctx, mirror, vals, caps, opts)
+	var markedOut map[string]string
+	if mapped {
+		markedOut = renderMarked(ctx, mirror, vals, caps, opts)
+	}
 	keys := slices.Sorted(maps.Keys(out))
 	for _, key := range keys {
 		text := out[key]
@@ -376,14 +384,14 @@ func render(ctx context.Context, fs *files, chartText []byte, name string, value
 	for _, v := range sources.charts {
 		rd.Sources[v.path] = v.doc.Text
 	}
-	rd.Rerender = func(ctx context.Context, files map[string][]byte) *analyzer.Rendered {
+	rd.Rerender = func(ctx context.Context, files map[string][]byte, mapped bool) *analyzer.Rendered {
 		o := opts
 		o.Read = readfile.Overlay(opts.Read, files)
 		fs, chartText, done := prepare(dir, o)
 		if done != nil {
 			return done
 		}
-		return render(ctx, fs, chartText, name, valueFiles, o)
+		return render(ctx, fs, chartText, name, valueFiles, o, mapped)
 	}
 	return rd
 }

@@ -182,7 +182,8 @@ func Build(ctx context.Context, dir string, opts Options) (*analyzer.Rendered, [
 		rd.Sources[p] = text
 	}
 	rd.Docs = []analyzer.RenderedDoc{{Path: kustFile, Text: doc, Map: bm}}
-	rd.Rerender = func(ctx context.Context, files map[string][]byte) *analyzer.Rendered {
+	// The build's source maps cost little: made either way.
+	rd.Rerender = func(ctx context.Context, files map[string][]byte, _ bool) *analyzer.Rendered {
 		o := opts
 		o.Read = readfile.Overlay(opts.Read, files)
 		again, _ := Build(ctx, dir, o)
