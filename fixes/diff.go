@@ -88,7 +88,7 @@ func splitLines(t []byte) []string {
 // above it, the lines between anchors are diffed instead (diffAnchored).
 // A fix of every finding of a 5,000-document file changes lines all over
 // it, and one table for the whole middle would take gigabytes.
-const maxLCSCells = 1 << 20
+var maxLCSCells = 1 << 20
 
 // diffLines computes a line diff: common prefix and suffix are matched
 // directly, the middle by longest common subsequence when it is small,

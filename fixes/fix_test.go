@@ -74,38 +74,61 @@ func TestDiffLarge(t *testing.T) {
 		{"nothing to anchor on", repeated + "x\n" + repeated, "y\n" + repeated + repeated + "z\n", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			la, lb := splitLines([]byte(tc.a)), splitLines([]byte(tc.b))
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			ops := diffLines(la, lb)
-			runtime.ReadMemStats(&after)
-			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
-				t.Errorf("the diff of %d and %d lines allocated %d MB", len(la), len(lb), alloc>>20)
-			}
-			var gotA, gotB strings.Builder
-			change := 0
-			for k, op := range ops {
-				if k > 0 && (op.a < ops[k-1].a || op.b < ops[k-1].b) {
-					t.Fatalf("op %d goes back: %+v after %+v", k, op, ops[k-1])
-				}
-				if op.kind != '+' {
-					gotA.WriteString(op.text)
-				}
-				if op.kind != '-' {
-					gotB.WriteString(op.text)
-				}
-				if op.kind != ' ' {
-					change++
-				}
-			}
-			if gotA.String() != tc.a || gotB.String() != tc.b {
-				t.Fatal("the diff does not give the texts back")
+			change, alloc := checkDiff(t, tc.a, tc.b)
+			if alloc > 64<<20 {
+				t.Errorf("the diff allocated %d MB", alloc>>20)
 			}
 			if tc.wantChange > 0 && change != tc.wantChange {
 				t.Errorf("%d lines changed, want %d", change, tc.wantChange)
 			}
 		})
 	}
+}
+
+// FuzzDiff: any two texts get a diff that gives both back, in order. The
+// exact table's limit is lowered so that small inputs are split at anchors
+// too.
+func FuzzDiff(f *testing.F) {
+	f.Add("a\nb\nc\nd\n", "a\nc\nb\nd\n")
+	f.Add("x\ny\nx\ny\n", "y\nx\ny\n")
+	f.Add("k: 1\nv: 2\n", "k: 1\nw: 0\nv: 2")
+	f.Add("same\nsame\nsame\n", "other\nsame\n")
+	defer func(limit int) { maxLCSCells = limit }(maxLCSCells)
+	maxLCSCells = 4
+	f.Fuzz(func(t *testing.T, a, b string) {
+		checkDiff(t, a, b)
+	})
+}
+
+// checkDiff diffs a and b by lines, checks that the ops go forward and
+// give both texts back, and returns how many lines they add or remove and
+// the bytes the diff allocated.
+func checkDiff(t *testing.T, a, b string) (changed int, alloc uint64) {
+	t.Helper()
+	la, lb := splitLines([]byte(a)), splitLines([]byte(b))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	ops := diffLines(la, lb)
+	runtime.ReadMemStats(&after)
+	var gotA, gotB strings.Builder
+	for k, op := range ops {
+		if k > 0 && (op.a < ops[k-1].a || op.b < ops[k-1].b) {
+			t.Fatalf("op %d goes back: %+v after %+v", k, op, ops[k-1])
+		}
+		if op.kind != '+' {
+			gotA.WriteString(op.text)
+		}
+		if op.kind != '-' {
+			gotB.WriteString(op.text)
+		}
+		if op.kind != ' ' {
+			changed++
+		}
+	}
+	if gotA.String() != a || gotB.String() != b {
+		t.Fatalf("the diff does not give the texts back:\n%q\n%q", a, b)
+	}
+	return changed, after.TotalAlloc - before.TotalAlloc
 }
 
 func TestMinimal(t *testing.T) {

@@ -17,6 +17,7 @@ export HARDLINE_FUZZ_SLOW=${HARDLINE_FUZZ_SLOW:-2s}
 targets=(
   analyzer:FuzzKubernetes analyzer:FuzzDockerfile analyzer:FuzzFix
   analyzer/yamlfast:FuzzAgreesWithYAMLv3
+  fixes:FuzzDiff
   internal/jsonenc:FuzzJSONString
   lsp:FuzzLSPStdin lsp:FuzzLSPParams
 )
