@@ -16,6 +16,7 @@ import (
 
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/internal/cli"
+	"hardline.dev/hardline/internal/gcpace"
 	"hardline.dev/hardline/lsp"
 	"hardline.dev/hardline/rules"
 	"hardline.dev/hardline/rules/policy"
@@ -94,8 +95,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "lint":
+		gcpace.Start()
 		return cli.Lint(env, args[1:])
 	case "fix":
+		gcpace.Start()
 		return cli.Fix(env, args[1:])
 	case "rules":
 		return cli.Rules(env, args[1:])

@@ -1,0 +1,50 @@
+package gcpace
+
+import (
+	"math"
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+)
+
+// TestPacing: Start paces the collector for a small heap, and gives the
+// default pacing back once the live heap is large; GOGC or GOMEMLIMIT set
+// by the user win.
+func TestPacing(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+
+	t.Setenv("GOGC", "150")
+	debug.SetMemoryLimit(math.MaxInt64)
+	Start()
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Fatalf("with GOGC set, the memory limit became %d", got)
+	}
+
+	t.Setenv("GOGC", "")
+	Start()
+	if got := debug.SetMemoryLimit(-1); got != limit {
+		t.Fatalf("memory limit %d, want %d", got, limit)
+	}
+	if got := debug.SetGCPercent(percent); got != percent {
+		t.Fatalf("GOGC %d, want %d", got, percent)
+	}
+	// A live heap over release: after a collection, the default pacing.
+	keep := make([]byte, release+8<<20)
+	for i := range keep {
+		keep[i] = byte(i)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for debug.SetMemoryLimit(-1) != math.MaxInt64 {
+		if time.Now().After(deadline) {
+			t.Fatal("the memory limit stayed with a large live heap")
+		}
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC %d after release, want 100", got)
+	}
+	runtime.KeepAlive(keep)
+}
