@@ -538,6 +538,7 @@ func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts Par
 			doc = Parse(path, text, opts)
 		}
 		var chosen, firstEdits []fixes.TextEdit
+		var taken fixes.Disjoint
 		n := len(applied)
 		findings, _, counts := e.run(ctx, doc, cfg, nil, true)
 		if scope >= 0 {
@@ -555,13 +556,14 @@ func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts Par
 		}
 		for _, f := range findings {
 			fs := f.Fixes
-			if len(fs) == 0 || !accept(&f, fs[0]) || fixes.Overlap(chosen, fs[0].Edits) {
+			if len(fs) == 0 || !accept(&f, fs[0]) || taken.Overlaps(fs[0].Edits) {
 				continue
 			}
 			if chosen == nil {
 				firstEdits = fs[0].Edits
 			}
 			chosen = append(chosen, fs[0].Edits...)
+			taken.Add(fs[0].Edits)
 			applied = append(applied, AppliedFix{Rule: f.Rule, Title: fs[0].Title, Safety: fs[0].Safety, Message: f.Message})
 		}
 		if len(applied) == n {

@@ -537,6 +537,7 @@ func (e *Engine) FixRendered(ctx context.Context, rd *Rendered, cfg *Config, acc
 			}
 		}
 		chosen := map[string][]fixes.TextEdit{}
+		taken := map[string]*fixes.Disjoint{}
 		var firstPath string
 		var firstEdits []fixes.TextEdit
 		var batch []AppliedFix
@@ -544,13 +545,17 @@ func (e *Engine) FixRendered(ctx context.Context, rd *Rendered, cfg *Config, acc
 		for _, r := range results {
 			for i := range r.Findings {
 				f := &r.Findings[i]
-				if len(f.Fixes) == 0 || len(f.Fixes[0].Edits) == 0 || !accept(f, f.Fixes[0]) || fixes.Overlap(chosen[r.Path], f.Fixes[0].Edits) {
+				if taken[r.Path] == nil {
+					taken[r.Path] = &fixes.Disjoint{}
+				}
+				if len(f.Fixes) == 0 || len(f.Fixes[0].Edits) == 0 || !accept(f, f.Fixes[0]) || taken[r.Path].Overlaps(f.Fixes[0].Edits) {
 					continue
 				}
 				if firstEdits == nil {
 					firstPath, firstEdits = r.Path, f.Fixes[0].Edits
 				}
 				chosen[r.Path] = append(chosen[r.Path], f.Fixes[0].Edits...)
+				taken[r.Path].Add(f.Fixes[0].Edits)
 				batch = append(batch, AppliedFix{Rule: f.Rule, Title: f.Fixes[0].Title, Safety: f.Fixes[0].Safety, Message: f.Message})
 				batchPaths = append(batchPaths, r.Path)
 			}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -75,6 +76,55 @@ func Overlap(a, b []TextEdit) bool {
 			if conflict(x, y) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// Disjoint is a growing set of edits, such as the fixes a fix-all round
+// has chosen, that answers Overlap with a new edit set in logarithmic
+// time: a round over a large file chooses among tens of thousands of fixes,
+// and comparing each with all chosen before was quadratic. The zero value
+// is empty.
+type Disjoint struct {
+	edits []TextEdit // by start; pairwise without conflict unless tangled
+	// tangled: edits added together conflicted with each other, so the
+	// order no longer tells where conflicts can be; every edit is compared.
+	tangled bool
+}
+
+// Overlaps is Overlap(the set's edits, edits).
+func (d *Disjoint) Overlaps(edits []TextEdit) bool {
+	if d.tangled {
+		return Overlap(d.edits, edits)
+	}
+	for _, e := range edits {
+		// Edits without conflict do not intersect, so only the first that
+		// starts at or after e and the last before it can touch e.
+		i := sort.Search(len(d.edits), func(i int) bool { return d.edits[i].Start >= e.Start })
+		if i < len(d.edits) && conflict(d.edits[i], e) || i > 0 && conflict(d.edits[i-1], e) {
+			return true
+		}
+	}
+	return false
+}
+
+// Add adds edits, which should not overlap the set (Overlaps).
+func (d *Disjoint) Add(edits []TextEdit) {
+	if !d.tangled && (d.Overlaps(edits) || selfOverlap(edits)) {
+		d.tangled = true
+	}
+	for _, e := range edits {
+		i := sort.Search(len(d.edits), func(i int) bool { return d.edits[i].Start > e.Start })
+		d.edits = slices.Insert(d.edits, i, e)
+	}
+}
+
+// selfOverlap tells whether two of edits conflict.
+func selfOverlap(edits []TextEdit) bool {
+	for i := range edits {
+		if Overlap(edits[i+1:], edits[i:i+1]) {
+			return true
 		}
 	}
 	return false

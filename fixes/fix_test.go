@@ -3,6 +3,7 @@ package fixes
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"strings"
 	"testing"
@@ -34,6 +35,47 @@ func TestApply(t *testing.T) {
 	if _, err := Apply(text, []TextEdit{{5, 11, ""}}); err == nil {
 		t.Error("an edit past the end was applied")
 	}
+}
+
+// TestDisjoint: the set answers as Overlap over all the edits added to it,
+// whatever they are: random edit sets (insertions, replacements, equal
+// starts), chosen as a fix-all round chooses, and a set tangled by edits
+// that conflict with each other.
+func TestDisjoint(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	edits := func() []TextEdit {
+		out := make([]TextEdit, 1+r.IntN(3))
+		for i := range out {
+			start := r.IntN(200)
+			out[i] = TextEdit{Start: start, End: start + r.IntN(4)*r.IntN(2)}
+		}
+		return out
+	}
+	checked, tangled := 0, 0
+	for range 300 {
+		var set Disjoint
+		var all []TextEdit
+		for range 60 {
+			e := edits()
+			if got, want := set.Overlaps(e), Overlap(all, e); got != want {
+				t.Fatalf("Overlaps(%v) = %v, want %v; the set holds %v", e, got, want, all)
+			}
+			checked++
+			// As fix-all: take what does not overlap, and sometimes what
+			// does, to tangle the set.
+			if !Overlap(all, e) || r.IntN(20) == 0 {
+				set.Add(e)
+				all = append(all, e...)
+			}
+		}
+		if set.tangled {
+			tangled++
+		}
+	}
+	if tangled == 0 || tangled == 300 {
+		t.Fatalf("%d of 300 sets tangled: both kinds must be checked", tangled)
+	}
+	t.Logf("%d questions, %d tangled sets", checked, tangled)
 }
 
 func TestUnified(t *testing.T) {
