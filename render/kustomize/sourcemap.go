@@ -233,11 +233,14 @@ func keyLine(d *analyzer.Document, keys ...string) analyzer.Location {
 	return analyzer.Location{Path: d.Path, End: lines.End(1)}
 }
 
-// jsonPointer turns a JSON patch path into steps (~1 is /, ~0 is ~).
+// pointerEscapes are JSON pointer's (~1 is /, ~0 is ~).
+var pointerEscapes = strings.NewReplacer("~1", "/", "~0", "~")
+
+// jsonPointer turns a JSON patch path into steps.
 func jsonPointer(p string) []yamlpatch.Step {
 	var out []yamlpatch.Step
 	for _, part := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
-		part = strings.NewReplacer("~1", "/", "~0", "~").Replace(part)
+		part = pointerEscapes.Replace(part)
 		if i, err := strconv.Atoi(part); err == nil {
 			out = append(out, yamlpatch.Step{Item: true, Index: i})
 			continue

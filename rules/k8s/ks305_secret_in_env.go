@@ -57,8 +57,12 @@ var (
 		"issuer", "audience", "scope", "scopes", "location", "provider", "policy", "store", "mount", "secret_name", "user", "username")
 )
 
+// separators reads - and . in a variable's name as _; built once, as every
+// env var of every container is asked.
+var separators = strings.NewReplacer("-", "_", ".", "_")
+
 func credentialName(name string) bool {
-	lower := strings.ToLower(strings.NewReplacer("-", "_", ".", "_").Replace(name))
+	lower := strings.ToLower(separators.Replace(name))
 	found := false
 	for _, w := range credentialWords {
 		if strings.Contains(lower, w) {
