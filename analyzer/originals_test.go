@@ -1,7 +1,6 @@
 package analyzer_test
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,19 +18,9 @@ import (
 // rule and under the default one (rules that did not run are analyzed
 // again), each span verification may analyze must count the same.
 func TestOriginalsAgree(t *testing.T) {
-	var paths []string
-	walk := func(root string) {
-		_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && analyzer.LanguageOf(path) != analyzer.Unknown {
-				paths = append(paths, path)
-			}
-			return err
-		})
-	}
-	walk(filepath.Join("..", "testdata", "rules"))
-	walk(filepath.Join("..", "testdata", "examples"))
+	paths := lintable(filepath.Join("..", "testdata", "rules"), filepath.Join("..", "testdata", "examples"))
 	if dir := testenv.Optional(t, "corpus"); dir != "" {
-		walk(dir)
+		paths = append(paths, lintable(dir)...)
 	}
 	def := analyzer.DefaultConfig()
 	compared := 0

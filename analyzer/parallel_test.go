@@ -51,6 +51,20 @@ func analyze(path string, text []byte, verify bool) []seen {
 	return out
 }
 
+// lintable lists the files under roots that hardline reads.
+func lintable(roots ...string) []string {
+	var paths []string
+	for _, root := range roots {
+		_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && analyzer.LanguageOf(path) != analyzer.Unknown {
+				paths = append(paths, path)
+			}
+			return err
+		})
+	}
+	return paths
+}
+
 // TestParallelRulesAgree: the rules of a large document, and the fixes of
 // many findings, are computed in parallel (Engine.run, AttachHints,
 // AttachFixes); on every rule fixture and corpus file, forced to run so,
@@ -59,21 +73,10 @@ func analyze(path string, text []byte, verify bool) []seen {
 // detector (CI) this is also the check that rules and fixes share nothing
 // but Pass.Memo's values.
 func TestParallelRulesAgree(t *testing.T) {
-	var paths []string
-	_ = filepath.WalkDir(filepath.Join("..", "testdata", "rules"), func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && analyzer.LanguageOf(path) != analyzer.Unknown {
-			paths = append(paths, path)
-		}
-		return err
-	})
+	paths := lintable(filepath.Join("..", "testdata", "rules"))
 	fixtures := len(paths)
 	if dir := testenv.Optional(t, "corpus"); dir != "" {
-		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && analyzer.LanguageOf(path) != analyzer.Unknown {
-				paths = append(paths, path)
-			}
-			return err
-		})
+		paths = append(paths, lintable(dir)...)
 	}
 	texts := make([][]byte, len(paths))
 	serial := make([][]seen, len(paths))
