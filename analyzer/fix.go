@@ -192,59 +192,44 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, orig
 		}
 		close(analyzed)
 	}()
-	var cands []*candidate
-	// explanations are manual fixes without edits: why there is no fix
-	// to apply. Nothing changes, so nothing is verified.
-	explanations := map[*Finding][]fixes.Fix{}
-	offered := make([][]fixes.Fix, len(findings))
+	// Each finding's fixes are computed and placed in their spans on all
+	// cores: fixes read the document, which does not change. explanations
+	// are manual fixes without edits: why there is no fix to apply.
+	// Nothing changes, so nothing is verified.
+	placed := make([][]*candidate, len(findings))
+	explained := make([][]fixes.Fix, len(findings))
 	inBatches(len(findings), func(i int) {
-		if f := findings[i]; f.Fix != nil {
-			offered[i] = f.Fix()
+		f := findings[i]
+		if f.Fix == nil {
+			return
+		}
+		for _, fx := range f.Fix() {
+			if len(fx.Edits) == 0 && fx.Safety == fixes.Manual {
+				explained[i] = append(explained[i], fx)
+			} else if c := v.place(f, fx); c != nil {
+				placed[i] = append(placed[i], c)
+			}
 		}
 	})
-	for i, f := range findings {
-		for _, fx := range offered[i] {
-			if len(fx.Edits) == 0 && fx.Safety == fixes.Manual {
-				explanations[f] = append(explanations[f], fx)
-				continue
+	// Candidates by span, in the findings' order: batching depends on it.
+	var order [][2]int
+	bySpan := map[[2]int][]*candidate{}
+	for _, cs := range placed {
+		for _, c := range cs {
+			span := [2]int{c.start, c.end}
+			if _, ok := bySpan[span]; !ok {
+				order = append(order, span)
 			}
-			if c := v.place(f, fx); c != nil {
-				cands = append(cands, c)
-			}
+			bySpan[span] = append(bySpan[span], c)
 		}
 	}
-	// Group by span, then into batches of edit sets that do not overlap.
-	type batch struct {
-		start, end int
-		edits      []fixes.TextEdit
-		members    map[string][]*candidate
-	}
+	// Each span's candidates go into batches of edit sets that do not
+	// overlap; spans are independent, so they are batched in parallel.
+	spanBatches := make([][]*batch, len(order))
+	Parallel(len(order), func(i int) { spanBatches[i] = batchesOf(bySpan[order[i]]) })
 	var batches []*batch
-	bySpan := map[[2]int][]*batch{}
-	for _, c := range cands {
-		placed := false
-		span := [2]int{c.start, c.end}
-		for _, b := range bySpan[span] {
-			if ms, same := b.members[c.key]; same {
-				b.members[c.key] = append(ms, c)
-				placed = true
-				break
-			}
-			joined, err := fixes.Merge(b.edits, c.edits)
-			if err != nil {
-				continue
-			}
-			b.edits = joined
-			b.members[c.key] = []*candidate{c}
-			placed = true
-			break
-		}
-		if !placed {
-			b := &batch{start: c.start, end: c.end, edits: append([]fixes.TextEdit(nil), c.edits...),
-				members: map[string][]*candidate{c.key: {c}}}
-			batches = append(batches, b)
-			bySpan[span] = append(bySpan[span], b)
-		}
+	for _, bs := range spanBatches {
+		batches = append(batches, bs...)
 	}
 	// Batches are independent and each sets only its own candidates, so
 	// they are checked in parallel once the original's counts are known
@@ -273,19 +258,47 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, orig
 		}
 	})
 	out := make([][]fixes.Fix, len(findings))
-	index := map[*Finding]int{}
-	for i, f := range findings {
-		index[f] = i
-	}
-	for _, c := range cands {
-		if c.ok {
-			i := index[c.finding]
-			out[i] = append(out[i], c.fix)
+	for i, cs := range placed {
+		for _, c := range cs {
+			if c.ok {
+				out[i] = append(out[i], c.fix)
+			}
 		}
+		out[i] = append(out[i], explained[i]...)
 	}
-	for f, fs := range explanations {
-		i := index[f]
-		out[i] = append(out[i], fs...)
+	return out
+}
+
+// batch is candidates of one span whose edits are checked together.
+type batch struct {
+	start, end int
+	edits      []fixes.TextEdit
+	// members by candidate key: equal edits are checked once.
+	members map[string][]*candidate
+}
+
+// batchesOf groups one span's candidates, in order, into batches: each
+// joins the first batch its edits merge with (fixes.Merge), else starts
+// one.
+func batchesOf(cands []*candidate) []*batch {
+	var out []*batch
+next:
+	for _, c := range cands {
+		for _, b := range out {
+			if ms, same := b.members[c.key]; same {
+				b.members[c.key] = append(ms, c)
+				continue next
+			}
+			joined, err := fixes.Merge(b.edits, c.edits)
+			if err != nil {
+				continue
+			}
+			b.edits = joined
+			b.members[c.key] = []*candidate{c}
+			continue next
+		}
+		out = append(out, &batch{start: c.start, end: c.end, edits: append([]fixes.TextEdit(nil), c.edits...),
+			members: map[string][]*candidate{c.key: {c}}})
 	}
 	return out
 }
