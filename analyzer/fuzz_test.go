@@ -68,12 +68,19 @@ func checkFindings(t *testing.T, text []byte, findings []analyzer.Finding) {
 	}
 }
 
+// FuzzKubernetes: findings lie in the text, and fix verification's counts
+// taken from the run agree with analyzing each document again
+// (TestOriginalsAgree on any input).
 func FuzzKubernetes(f *testing.F) {
 	seeds(f, isYAML)
 	f.Fuzz(func(t *testing.T, text []byte) {
 		defer testenv.SlowGuard(t, text)()
 		doc := analyzer.Parse("fuzz.yaml", text, analyzer.ParseOptions{Language: analyzer.Kubernetes})
-		checkFindings(t, text, fuzzEngine.Run(context.Background(), doc, fuzzConfig()))
+		cfg := fuzzConfig()
+		checkFindings(t, text, fuzzEngine.Run(context.Background(), doc, cfg))
+		if diffs, _ := analyzer.OriginalsDiffer(fuzzEngine, doc, cfg); len(diffs) > 0 {
+			t.Fatalf("verification's counts differ from analysis:\n%s\n--- input:\n%s", strings.Join(diffs, "\n"), text)
+		}
 	})
 }
 
