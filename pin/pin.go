@@ -116,6 +116,10 @@ type Resolver struct {
 	options []remote.Option
 	mu      sync.Mutex
 	cache   map[string]*lookup
+	// down holds, by registry, the error that showed it cannot be reached:
+	// its other images are not asked for, as each would wait for the same
+	// failure (many images behind a proxy took hours).
+	down map[string]error
 }
 
 type lookup struct {
@@ -133,13 +137,18 @@ func NewResolver(options ...remote.Option) *Resolver {
 		// A registry that is down should fail in seconds, not minutes.
 		remote.WithRetryBackoff(remote.Backoff{Duration: 200 * time.Millisecond, Factor: 2, Steps: 2}),
 	}
-	return &Resolver{options: append(defaults, options...), cache: map[string]*lookup{}}
+	return &Resolver{options: append(defaults, options...), cache: map[string]*lookup{}, down: map[string]error{}}
 }
 
 // Digest resolves image ("nginx:1.27", "registry:5000/app") to its digest,
 // "sha256:…". Concurrent calls for one image share one request.
 func (r *Resolver) Digest(ctx context.Context, image string) (string, error) {
+	registry := Registry(image)
 	r.mu.Lock()
+	if err := r.down[registry]; err != nil {
+		r.mu.Unlock()
+		return "", err
+	}
 	l, ok := r.cache[image]
 	if !ok {
 		l = &lookup{done: make(chan struct{})}
@@ -149,10 +158,16 @@ func (r *Resolver) Digest(ctx context.Context, image string) (string, error) {
 	if !ok {
 		l.digest, l.err = r.resolve(ctx, image)
 		close(l.done)
-		if l.err != nil && ctx.Err() != nil {
+		switch {
+		case l.err != nil && errors.Is(ctx.Err(), context.Canceled):
 			// A cancelled lookup says nothing about the image: forget it.
 			r.mu.Lock()
 			delete(r.cache, image)
+			r.mu.Unlock()
+		case l.err != nil && Unreachable(l.err):
+			// Unreachable, or silent past the caller's deadline.
+			r.mu.Lock()
+			r.down[registry] = l.err
 			r.mu.Unlock()
 		}
 	}

@@ -4,12 +4,15 @@ import (
 	"context"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -134,5 +137,60 @@ func TestResolverSharesLookups(t *testing.T) {
 	}
 	if _, err := r.Digest(context.Background(), host+"/nope:1"); err == nil {
 		t.Error("an unknown image resolved")
+	}
+}
+
+// TestResolverSkipsUnreachableRegistry: once a registry does not answer
+// (here: it accepts connections and stays silent past the caller's
+// deadline), its other images are not asked for: each would wait as long,
+// and a repository of many images from a registry behind a proxy took
+// hours. A cancelled lookup says nothing about the registry.
+func TestResolverSkipsUnreachableRegistry(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var conns atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			defer c.Close() // silent until the test ends
+		}
+	}()
+	host := ln.Addr().String()
+	r := NewResolver()
+
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := r.Digest(cancelled, host+"/app:0"); err == nil {
+		t.Fatal("a cancelled lookup resolved")
+	}
+
+	ctx, stop := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	_, err = r.Digest(ctx, host+"/app:1")
+	stop()
+	if err == nil || !Unreachable(err) {
+		t.Fatalf("a silent registry: %v, want an unreachable error", err)
+	}
+	before := conns.Load()
+	if before == 0 {
+		t.Fatal("the lookup never connected")
+	}
+	for i := 2; i < 6; i++ {
+		// The deadline only bounds the test if the registry is asked.
+		ctx, stop := context.WithTimeout(context.Background(), time.Second)
+		_, err := r.Digest(ctx, host+"/app:"+strconv.Itoa(i))
+		stop()
+		if err == nil || !Unreachable(err) {
+			t.Fatalf("image %d of the unreachable registry: %v", i, err)
+		}
+	}
+	if n := conns.Load(); n != before {
+		t.Errorf("%d more connections to a registry known unreachable", n-before)
 	}
 }
