@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"hardline.dev/hardline/analyzer/yamlfast"
 	"io"
 	"maps"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"hardline.dev/hardline/analyzer/yamlfast"
 	"hardline.dev/hardline/fixes"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
