@@ -124,7 +124,9 @@ type Document struct {
 	// abs is the file's absolute path when the caller resolved it.
 	abs string
 
-	// editors caches YAMLEditor's editors by *Object; fixes are computed
+	// sourceScan: how far object sources were looked for (sourceBefore).
+	sourceScan sourceScan
+	// editors caches YAMLEditor's editors by document root; fixes are computed
 	// concurrently (verification, the language server).
 	editors sync.Map
 	// dockerfileEditor is DockerfileEditor's, made once: learning the

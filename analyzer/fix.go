@@ -10,13 +10,14 @@ import (
 )
 
 // YAMLEditor returns an editor for the YAML document that holds o. It is
-// made once per object: learning the document's style walks the whole
-// object, and every fix of every finding in it asks for the editor.
+// made once per document: learning the document's style walks all of it,
+// and every fix of every finding in it asks for the editor — the items of
+// a List (`kubectl get -o yaml`) share theirs.
 func (d *Document) YAMLEditor(o *Object) *fixes.YAML {
-	if y, ok := d.editors.Load(o); ok {
+	if y, ok := d.editors.Load(o.Root); ok {
 		return y.(*fixes.YAML)
 	}
-	y, _ := d.editors.LoadOrStore(o, fixes.NewYAML(d.Text, d, o.Root))
+	y, _ := d.editors.LoadOrStore(o.Root, fixes.NewYAML(d.Text, d, o.Root))
 	return y.(*fixes.YAML)
 }
 

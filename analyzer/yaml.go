@@ -473,9 +473,32 @@ func (d *Document) object(n, root *yaml.Node, docStart, docEnd int) *Object {
 	}
 	o.Source = strings.Clone(originPath(Str(Get(meta, "annotations", "config.kubernetes.io/origin"))))
 	if o.Source == "" {
-		o.Source = sourceComment(d.Text[docStart:min(o.Start, docEnd)])
+		o.Source = d.sourceBefore(docStart, min(o.Start, docEnd))
 	}
 	return o
+}
+
+// sourceBefore is sourceComment of the text [docStart, end). The items of
+// a List ask in order for longer and longer spans of one document: the
+// scan goes on from where the last one stopped (an item starts after its
+// "- ", never inside a comment line), instead of from the document's start
+// (quadratic in the items).
+func (d *Document) sourceBefore(docStart, end int) string {
+	sc := &d.sourceScan
+	if sc.docStart != docStart || end < sc.end {
+		*sc = sourceScan{docStart: docStart, end: docStart}
+	}
+	if sc.found == "" && end > sc.end {
+		sc.found = sourceComment(d.Text[sc.end:end])
+		sc.end = end
+	}
+	return sc.found
+}
+
+// sourceScan is where sourceBefore stopped in a document.
+type sourceScan struct {
+	docStart, end int
+	found         string
 }
 
 // detach returns s, or a clone of it when it shares the document's text:

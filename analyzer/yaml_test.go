@@ -294,3 +294,32 @@ func TestParseCacheDoesNotPinBuffers(t *testing.T) {
 		t.Errorf("an uncached node's value is a copy, not the text's")
 	}
 }
+
+// TestListItemsShareDocumentWork: the items of a List (`kubectl get -o
+// yaml`) are objects of one YAML document. Each gets the `# Source:`
+// comment before the document, the next document its own, and all share
+// the document's YAML editor: per item, both walked the whole List before
+// (quadratic in the items).
+func TestListItemsShareDocumentWork(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("# Source: chart/templates/list.yaml\napiVersion: v1\nkind: List\nitems:\n")
+	for i := range 50 {
+		fmt.Fprintf(&b, "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c%d}\n", i)
+	}
+	b.WriteString("---\n# Source: chart/templates/pod.yaml\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n")
+	d := parseK8s(t, b.String())
+	if len(d.Objects) != 51 {
+		t.Fatalf("%d objects, want the 50 items and the Pod", len(d.Objects))
+	}
+	for _, o := range d.Objects[:50] {
+		if o.Source != "chart/templates/list.yaml" {
+			t.Fatalf("%s: source %q", o.Name, o.Source)
+		}
+		if d.YAMLEditor(o) != d.YAMLEditor(d.Objects[0]) {
+			t.Fatalf("%s has an editor of its own", o.Name)
+		}
+	}
+	if p := d.Objects[50]; p.Source != "chart/templates/pod.yaml" || d.YAMLEditor(p) == d.YAMLEditor(d.Objects[0]) {
+		t.Errorf("the Pod: source %q, shares the List's editor: %v", p.Source, d.YAMLEditor(p) == d.YAMLEditor(d.Objects[0]))
+	}
+}
