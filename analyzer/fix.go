@@ -169,7 +169,7 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, orig
 		def := DefaultConfig()
 		cfg = &def
 	}
-	v := &verifier{e: e, doc: doc, cfg: cfg, orig: orig, before: map[[2]int]map[identity]int{}}
+	v := &verifier{e: e, doc: doc, cfg: cfg, orig: orig, objects: indexObjects(doc.Objects), before: map[[2]int]map[identity]int{}}
 	// The original's side of each check, the analysis of the spans the
 	// findings are in, runs while the fixes are computed (the document is
 	// immutable), span by span on all cores.
@@ -244,7 +244,7 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, orig
 			return
 		}
 		b := batches[i]
-		if len(b.members) > 1 && v.check(b.start, b.end, b.edits, allOf(b.members)) {
+		if len(b.members) > 1 && v.check(b.start, b.end, b.edits.Edits(), allOf(b.members)) {
 			for _, ms := range b.members {
 				for _, c := range ms {
 					c.ok = true
@@ -273,14 +273,13 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, orig
 // batch is candidates of one span whose edits are checked together.
 type batch struct {
 	start, end int
-	edits      []fixes.TextEdit
+	edits      *fixes.Joiner
 	// members by candidate key: equal edits are checked once.
 	members map[string][]*candidate
 }
 
 // batchesOf groups one span's candidates, in order, into batches: each
-// joins the first batch its edits merge with (fixes.Merge), else starts
-// one.
+// joins the first batch its edits join (fixes.Joiner), else starts one.
 func batchesOf(cands []*candidate) []*batch {
 	var out []*batch
 next:
@@ -290,15 +289,13 @@ next:
 				b.members[c.key] = append(ms, c)
 				continue next
 			}
-			joined, err := fixes.Merge(b.edits, c.edits)
-			if err != nil {
+			if b.edits.Join(c.edits) != nil {
 				continue
 			}
-			b.edits = joined
 			b.members[c.key] = []*candidate{c}
 			continue next
 		}
-		out = append(out, &batch{start: c.start, end: c.end, edits: append([]fixes.TextEdit(nil), c.edits...),
+		out = append(out, &batch{start: c.start, end: c.end, edits: fixes.NewJoiner(c.edits),
 			members: map[string][]*candidate{c.key: {c}}})
 	}
 	return out
@@ -318,6 +315,8 @@ type verifier struct {
 	doc  *Document
 	cfg  *Config
 	orig *originals // the run's counts, or nil
+	// objects: the document's objects by document and reference (objectOf)
+	objects map[objectKey]*Object
 	// before holds the identities found in each span of the original.
 	before map[[2]int]map[identity]int
 }
@@ -457,20 +456,36 @@ func (v *verifier) original(start, end int) map[identity]int {
 	return ids
 }
 
-// objectOf finds the object a Kubernetes finding belongs to.
+// objectOf finds the object a Kubernetes finding belongs to: the first of
+// the document holding the finding with the finding's reference.
 func (v *verifier) objectOf(f *Finding) *Object {
 	if f.Object.Kind == "" {
 		return nil
 	}
-	// Objects are in stream order: find the first whose document ends
-	// after the finding, then look among that document's objects.
 	objs := v.doc.Objects
-	for i := sort.Search(len(objs), func(i int) bool { return objs[i].DocEnd > f.Start }); i < len(objs) && objs[i].DocStart <= f.Start; i++ {
-		if objs[i].ObjectRef == f.Object {
-			return objs[i]
+	i := sort.Search(len(objs), func(i int) bool { return objs[i].DocEnd > f.Start })
+	if i == len(objs) || objs[i].DocStart > f.Start {
+		return nil
+	}
+	return v.objects[objectKey{objs[i].DocStart, f.Object}]
+}
+
+// objectKey is an object by document and reference.
+type objectKey struct {
+	docStart int
+	ref      ObjectRef
+}
+
+// indexObjects is verifier.objects: the items of a List share their
+// document, and finding each among them one by one was quadratic.
+func indexObjects(objs []*Object) map[objectKey]*Object {
+	out := make(map[objectKey]*Object, len(objs))
+	for _, o := range objs {
+		if k := (objectKey{o.DocStart, o.ObjectRef}); out[k] == nil {
+			out[k] = o
 		}
 	}
-	return nil
+	return out
 }
 
 func syntaxProblems(d *Document) int { return syntaxProblemsIn(d, 0, len(d.Text)+1) }

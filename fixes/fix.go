@@ -120,10 +120,12 @@ func (d *Disjoint) Add(edits []TextEdit) {
 	}
 }
 
-// selfOverlap tells whether two of edits conflict.
+// selfOverlap tells whether two of edits conflict: by start, two that
+// conflict have a conflicting pair between them, so neighbours tell.
 func selfOverlap(edits []TextEdit) bool {
-	for i := range edits {
-		if Overlap(edits[i+1:], edits[i:i+1]) {
+	sorted := Sorted(edits)
+	for i := 1; i < len(sorted); i++ {
+		if conflict(sorted[i-1], sorted[i]) {
 			return true
 		}
 	}
@@ -151,6 +153,91 @@ func Join(edits ...TextEdit) ([]TextEdit, error) {
 		return nil, err
 	}
 	return Sorted(out), nil
+}
+
+// Joiner joins edit sets one after another as Merge does, in time
+// logarithmic in the edits it holds: verification batches all the fixes of
+// a document, and for one large document (a List of thousands of pods, a
+// long Dockerfile) Merge's copy and scan of every edit joined so far, for
+// each fix, was quadratic. The zero value holds no edits.
+type Joiner struct {
+	edits []TextEdit // by start; pairwise without conflict unless tangled
+	// tangled: the edits conflict with each other (NewJoiner was given
+	// such): they are kept in Merge's order, which then decides which
+	// edit a new one is joined with, and joined by Merge.
+	tangled bool
+}
+
+// NewJoiner holds edits as they are, joined or not (a batch's first fix).
+func NewJoiner(edits []TextEdit) *Joiner {
+	if selfOverlap(edits) {
+		return &Joiner{edits: slices.Clone(edits), tangled: true}
+	}
+	return &Joiner{edits: Sorted(edits)}
+}
+
+// Edits returns the joined edits; the caller must not change them.
+func (j *Joiner) Edits() []TextEdit { return j.edits }
+
+// Join is Merge(edits held, more) kept in place; on ErrOverlap nothing
+// changes.
+func (j *Joiner) Join(more []TextEdit) error {
+	if j.tangled || selfOverlap(more) {
+		// Edits that conflict among themselves: Merge's way, all compared
+		// (held edits that do not conflict meet a new one at most once,
+		// so their order does not matter).
+		joined, err := Merge(j.edits, more)
+		if err != nil {
+			return err
+		}
+		if !j.tangled {
+			joined = Sorted(joined)
+		}
+		j.edits = joined
+		return nil
+	}
+	// Each edit of more conflicts with at most one held edit (held edits
+	// do not intersect, and more's do not either), found among the two
+	// neighbours of where it starts, as in Disjoint.
+	type joined struct {
+		at   int
+		text string
+	}
+	var joins []joined
+	fresh := make([]bool, len(more))
+	for k, e := range more {
+		i := sort.Search(len(j.edits), func(i int) bool { return j.edits[i].Start >= e.Start })
+		at := -1
+		switch {
+		case i < len(j.edits) && conflict(j.edits[i], e):
+			at = i
+		case i > 0 && conflict(j.edits[i-1], e):
+			at = i - 1
+		}
+		if at < 0 {
+			fresh[k] = true
+			continue
+		}
+		o := j.edits[at]
+		if o.Start != o.End || e.Start != e.End {
+			return ErrOverlap
+		}
+		text, ok := joinInsertions(o.NewText, e.NewText)
+		if !ok {
+			return ErrOverlap
+		}
+		joins = append(joins, joined{at, text})
+	}
+	for _, c := range joins {
+		j.edits[c.at].NewText = c.text
+	}
+	for k, e := range more {
+		if fresh[k] {
+			i := sort.Search(len(j.edits), func(i int) bool { return j.edits[i].Start > e.Start })
+			j.edits = slices.Insert(j.edits, i, e)
+		}
+	}
+	return nil
 }
 
 // Merge is Join of already joined edits and more edits, unsorted;

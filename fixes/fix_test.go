@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,6 +77,56 @@ func TestDisjoint(t *testing.T) {
 		t.Fatalf("%d of 300 sets tangled: both kinds must be checked", tangled)
 	}
 	t.Logf("%d questions, %d tangled sets", checked, tangled)
+}
+
+// TestJoiner: joining edit sets one after another gives what Merge gives
+// (the same edits, the same errors, nothing changed by a failed join), on
+// random insertions of YAML lines at a few offsets — which join or clash —
+// and replacements, tangled starts included.
+func TestJoiner(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	lines := []string{"\n  a: 1", "\n  b: 2", "\n  a: 3", "\n  c:\n    d: 4", "\n  c:\n    e: 5", ", x: 1"}
+	edits := func() []TextEdit {
+		out := make([]TextEdit, 1+r.IntN(2))
+		for i := range out {
+			start := 10 * r.IntN(8)
+			if r.IntN(4) == 0 {
+				out[i] = TextEdit{Start: start, End: start + 1 + r.IntN(15), NewText: "r"}
+			} else {
+				out[i] = TextEdit{Start: start, End: start, NewText: lines[r.IntN(len(lines))]}
+			}
+		}
+		return out
+	}
+	joins, failures := 0, 0
+	for range 400 {
+		first := edits()
+		j, merged := NewJoiner(first), append([]TextEdit(nil), first...)
+		for range 12 {
+			more := edits()
+			want, wantErr := Merge(merged, more)
+			before := append([]TextEdit(nil), j.Edits()...)
+			err := j.Join(more)
+			if (err != nil) != (wantErr != nil) {
+				t.Fatalf("Join(%v) onto %v: %v, Merge: %v", more, before, err, wantErr)
+			}
+			if err != nil {
+				failures++
+				if !slices.Equal(j.Edits(), before) {
+					t.Fatalf("a failed join changed the edits: %v -> %v", before, j.Edits())
+				}
+				continue
+			}
+			joins++
+			merged = want
+			if got := Sorted(j.Edits()); !slices.Equal(got, Sorted(want)) {
+				t.Fatalf("Join(%v) onto %v = %v, Merge: %v", more, before, got, Sorted(want))
+			}
+		}
+	}
+	if joins == 0 || failures == 0 {
+		t.Fatalf("%d joins, %d failures: both must be checked", joins, failures)
+	}
 }
 
 func TestUnified(t *testing.T) {
