@@ -126,6 +126,9 @@ type Document struct {
 
 	// sourceScan: how far object sources were looked for (sourceBefore).
 	sourceScan sourceScan
+	// objectIndex: objects by document and reference (objectIn).
+	objectIndexOnce sync.Once
+	objectIndex     map[objectKey]*Object
 	// editors caches YAMLEditor's editors by document root; fixes are computed
 	// concurrently (verification, the language server).
 	editors sync.Map

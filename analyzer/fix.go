@@ -169,7 +169,7 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, orig
 		def := DefaultConfig()
 		cfg = &def
 	}
-	v := &verifier{e: e, doc: doc, cfg: cfg, orig: orig, objects: indexObjects(doc.Objects), before: map[[2]int]map[identity]int{}}
+	v := &verifier{e: e, doc: doc, cfg: cfg, orig: orig, before: map[[2]int]map[identity]int{}}
 	// The original's side of each check, the analysis of the spans the
 	// findings are in, runs while the fixes are computed (the document is
 	// immutable), span by span on all cores.
@@ -315,8 +315,6 @@ type verifier struct {
 	doc  *Document
 	cfg  *Config
 	orig *originals // the run's counts, or nil
-	// objects: the document's objects by document and reference (objectOf)
-	objects map[objectKey]*Object
 	// before holds the identities found in each span of the original.
 	before map[[2]int]map[identity]int
 }
@@ -350,15 +348,20 @@ func (v *verifier) place(f *Finding, fx fixes.Fix) *candidate {
 		edits[i].Start -= start
 		edits[i].End -= start
 	}
-	// The key: start, then each edit as start,end,length:text.
-	key := strconv.AppendInt(nil, int64(start), 10)
+	key := appendEdits(strconv.AppendInt(nil, int64(start), 10), edits)
+	return &candidate{finding: f, fix: fx, start: start, end: end, edits: edits, key: string(key)}
+}
+
+// appendEdits appends sorted edits to a key, each as " start,end,length:text":
+// equal keys, equal edits.
+func appendEdits(key []byte, edits []fixes.TextEdit) []byte {
 	for _, e := range edits {
 		key = append(strconv.AppendInt(append(key, ' '), int64(e.Start), 10), ',')
 		key = append(strconv.AppendInt(key, int64(e.End), 10), ',')
 		key = append(strconv.AppendInt(key, int64(len(e.NewText)), 10), ':')
 		key = append(key, e.NewText...)
 	}
-	return &candidate{finding: f, fix: fx, start: start, end: end, edits: edits, key: string(key)}
+	return key
 }
 
 // check applies edits to the span [start, end) and re-runs every rule
@@ -467,7 +470,7 @@ func (v *verifier) objectOf(f *Finding) *Object {
 	if i == len(objs) || objs[i].DocStart > f.Start {
 		return nil
 	}
-	return v.objects[objectKey{objs[i].DocStart, f.Object}]
+	return v.doc.objectIn(objs[i].DocStart, f.Object)
 }
 
 // objectKey is an object by document and reference.
@@ -476,16 +479,20 @@ type objectKey struct {
 	ref      ObjectRef
 }
 
-// indexObjects is verifier.objects: the items of a List share their
-// document, and finding each among them one by one was quadratic.
-func indexObjects(objs []*Object) map[objectKey]*Object {
-	out := make(map[objectKey]*Object, len(objs))
-	for _, o := range objs {
-		if k := (objectKey{o.DocStart, o.ObjectRef}); out[k] == nil {
-			out[k] = o
+// objectIn is the first object with reference ref in the YAML document
+// that starts at docStart. The items of a List share their document, and
+// finding each among them one by one was quadratic; the index is made
+// once per document (the editor verifies each code action's fixes).
+func (d *Document) objectIn(docStart int, ref ObjectRef) *Object {
+	d.objectIndexOnce.Do(func() {
+		d.objectIndex = make(map[objectKey]*Object, len(d.Objects))
+		for _, o := range d.Objects {
+			if k := (objectKey{o.DocStart, o.ObjectRef}); d.objectIndex[k] == nil {
+				d.objectIndex[k] = o
+			}
 		}
-	}
-	return out
+	})
+	return d.objectIndex[objectKey{docStart, ref}]
 }
 
 func syntaxProblems(d *Document) int { return syntaxProblemsIn(d, 0, len(d.Text)+1) }

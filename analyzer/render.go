@@ -9,7 +9,6 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"unsafe"
 
@@ -464,14 +463,7 @@ type rerenders map[string][]renderedID
 
 // rerenderKey identifies a change of the file at path by edits.
 func rerenderKey(path string, edits []fixes.TextEdit) string {
-	key := append([]byte(path), 0)
-	for _, e := range fixes.Sorted(edits) {
-		key = strconv.AppendInt(key, int64(e.Start), 10)
-		key = append(strconv.AppendInt(append(key, ','), int64(e.End), 10), ',')
-		key = append(strconv.AppendInt(key, int64(len(e.NewText)), 10), ':')
-		key = append(key, e.NewText...)
-	}
-	return string(key)
+	return string(appendEdits(append([]byte(path), 0), fixes.Sorted(edits)))
 }
 
 // rerender renders rd again with edits applied to the file at path and

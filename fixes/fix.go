@@ -99,10 +99,7 @@ func (d *Disjoint) Overlaps(edits []TextEdit) bool {
 		return Overlap(d.edits, edits)
 	}
 	for _, e := range edits {
-		// Edits without conflict do not intersect, so only the first that
-		// starts at or after e and the last before it can touch e.
-		i := sort.Search(len(d.edits), func(i int) bool { return d.edits[i].Start >= e.Start })
-		if i < len(d.edits) && conflict(d.edits[i], e) || i > 0 && conflict(d.edits[i-1], e) {
+		if conflicting(d.edits, e) >= 0 {
 			return true
 		}
 	}
@@ -115,9 +112,30 @@ func (d *Disjoint) Add(edits []TextEdit) {
 		d.tangled = true
 	}
 	for _, e := range edits {
-		i := sort.Search(len(d.edits), func(i int) bool { return d.edits[i].Start > e.Start })
-		d.edits = slices.Insert(d.edits, i, e)
+		d.edits = insertByStart(d.edits, e)
 	}
+}
+
+// conflicting is the index of the edit of sorted (by start, pairwise
+// without conflict) that e conflicts with, or -1. Such edits do not
+// intersect, so only the first that starts at or after e and the last
+// before it can touch e, and at most one does unless e replaces text.
+func conflicting(sorted []TextEdit, e TextEdit) int {
+	i := sort.Search(len(sorted), func(i int) bool { return sorted[i].Start >= e.Start })
+	switch {
+	case i < len(sorted) && conflict(sorted[i], e):
+		return i
+	case i > 0 && conflict(sorted[i-1], e):
+		return i - 1
+	}
+	return -1
+}
+
+// insertByStart inserts e into edits sorted by start, after those that
+// start where it does.
+func insertByStart(edits []TextEdit, e TextEdit) []TextEdit {
+	i := sort.Search(len(edits), func(i int) bool { return edits[i].Start > e.Start })
+	return slices.Insert(edits, i, e)
 }
 
 // selfOverlap tells whether two of edits conflict: by start, two that
@@ -196,9 +214,9 @@ func (j *Joiner) Join(more []TextEdit) error {
 		j.edits = joined
 		return nil
 	}
-	// Each edit of more conflicts with at most one held edit (held edits
-	// do not intersect, and more's do not either), found among the two
-	// neighbours of where it starts, as in Disjoint.
+	// An insertion of more meets at most one held edit (held edits do
+	// not intersect, and more's do not either); anything else that meets
+	// one is an overlap.
 	type joined struct {
 		at   int
 		text string
@@ -206,14 +224,7 @@ func (j *Joiner) Join(more []TextEdit) error {
 	var joins []joined
 	fresh := make([]bool, len(more))
 	for k, e := range more {
-		i := sort.Search(len(j.edits), func(i int) bool { return j.edits[i].Start >= e.Start })
-		at := -1
-		switch {
-		case i < len(j.edits) && conflict(j.edits[i], e):
-			at = i
-		case i > 0 && conflict(j.edits[i-1], e):
-			at = i - 1
-		}
+		at := conflicting(j.edits, e)
 		if at < 0 {
 			fresh[k] = true
 			continue
@@ -233,8 +244,7 @@ func (j *Joiner) Join(more []TextEdit) error {
 	}
 	for k, e := range more {
 		if fresh[k] {
-			i := sort.Search(len(j.edits), func(i int) bool { return j.edits[i].Start > e.Start })
-			j.edits = slices.Insert(j.edits, i, e)
+			j.edits = insertByStart(j.edits, e)
 		}
 	}
 	return nil

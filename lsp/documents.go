@@ -90,13 +90,10 @@ type analysis struct {
 	// fixAll holds the file's fix-all edits, safe ([0]) and with unsafe
 	// fixes ([1]), once computed: a client that cannot resolve actions
 	// asks for them, at a few rounds of analysis, at every cursor move.
-	fixAllMu sync.Mutex
-	fixAll   [2]*fixAllEdit
-}
-
-// fixAllEdit is a computed fix-all edit; nil edit when nothing changes.
-type fixAllEdit struct {
-	edit *protocol.WorkspaceEdit
+	// fixAll[i] is meaningful once fixAllDone[i]: nil when nothing changes.
+	fixAllMu   sync.Mutex
+	fixAll     [2]*protocol.WorkspaceEdit
+	fixAllDone [2]bool
 }
 
 // language tells what a buffer is analyzed as. YAML counts as Kubernetes

@@ -398,15 +398,14 @@ func (s *Server) fixAllEdit(ctx context.Context, d *document, a *analysis, scope
 	}
 	a.fixAllMu.Lock()
 	defer a.fixAllMu.Unlock()
-	if c := a.fixAll[i]; c != nil {
-		return c.edit, c.edit != nil
+	if !a.fixAllDone[i] {
+		edit, _ := s.fixEdit(ctx, d, a, -1, unsafe)
+		if ctx.Err() != nil {
+			return nil, false // a cancelled request computed nothing
+		}
+		a.fixAll[i], a.fixAllDone[i] = edit, true
 	}
-	edit, _ := s.fixEdit(ctx, d, a, -1, unsafe)
-	// A cancelled request computed nothing, whatever it returned.
-	if ctx.Err() == nil {
-		a.fixAll[i] = &fixAllEdit{edit: edit}
-	}
-	return edit, edit != nil
+	return a.fixAll[i], a.fixAll[i] != nil
 }
 
 // fixEdit computes fixAllEdit.
