@@ -8,6 +8,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"hardline.dev/hardline/analyzer/yamlfast"
 	"hardline.dev/hardline/fixes"
 )
 
@@ -132,6 +133,8 @@ type Document struct {
 	// editors caches YAMLEditor's editors by document root; fixes are computed
 	// concurrently (verification, the language server).
 	editors sync.Map
+	// arena: ParseOptions' arena, until a tree took it.
+	arena *yamlfast.Arena
 	// dockerfileEditor is DockerfileEditor's, made once: learning the
 	// file's style reads every instruction and line break.
 	dockerfileEditor     *fixes.Dockerfile
@@ -159,6 +162,9 @@ type ParseOptions struct {
 	// Skip, when set, says why the file is not analyzed at all (it is too
 	// large to read, say): the document is only that HL003 finding.
 	Skip string
+	// arena, when set, lends the first YAML document's tree its memory:
+	// for a caller that drops the document before the arena's next use.
+	arena *yamlfast.Arena
 }
 
 // Parse parses text as the language its path (or opts) says. It never
@@ -168,7 +174,8 @@ func Parse(path string, text []byte, opts ParseOptions) *Document {
 	if lang == "" {
 		lang = LanguageOf(path)
 	}
-	d := &Document{Path: path, Language: lang, Text: text, Lines: NewLines(text), limits: DefaultConfig().Limits}
+	d := &Document{Path: path, Language: lang, Text: text, Lines: NewLines(text), limits: DefaultConfig().Limits,
+		arena: opts.arena}
 	if opts.Limits != nil {
 		d.limits = *opts.Limits
 	}

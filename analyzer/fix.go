@@ -3,9 +3,13 @@ package analyzer
 import (
 	"bytes"
 	"context"
+	"hash/maphash"
+	"slices"
 	"sort"
 	"strconv"
+	"sync"
 
+	"hardline.dev/hardline/analyzer/yamlfast"
 	"hardline.dev/hardline/fixes"
 )
 
@@ -152,7 +156,7 @@ type candidate struct {
 	// the object, or the whole file); edits are shifted into it.
 	start, end int
 	edits      []fixes.TextEdit
-	key        string // the span and edits: equal keys, equal outcome
+	key        uint64 // editsKey(edits): candidates of one span with equal edits have equal keys
 	ok         bool
 }
 
@@ -274,8 +278,10 @@ func (e *Engine) verifyAll(ctx context.Context, doc *Document, cfg *Config, orig
 type batch struct {
 	start, end int
 	edits      *fixes.Joiner
-	// members by candidate key: equal edits are checked once.
-	members map[string][]*candidate
+	// members by candidate key: equal edits are checked once. The first
+	// of each key's members has edits the batch joined; the others have
+	// equal edits or (keys that collide) joined theirs too.
+	members map[uint64][]*candidate
 }
 
 // batchesOf groups one span's candidates, in order, into batches: each
@@ -285,23 +291,24 @@ func batchesOf(cands []*candidate) []*batch {
 next:
 	for _, c := range cands {
 		for _, b := range out {
-			if ms, same := b.members[c.key]; same {
+			ms := b.members[c.key]
+			if len(ms) > 0 && slices.Equal(ms[0].edits, c.edits) {
 				b.members[c.key] = append(ms, c)
 				continue next
 			}
 			if b.edits.Join(c.edits) != nil {
 				continue
 			}
-			b.members[c.key] = []*candidate{c}
+			b.members[c.key] = append(ms, c)
 			continue next
 		}
 		out = append(out, &batch{start: c.start, end: c.end, edits: fixes.NewJoiner(c.edits),
-			members: map[string][]*candidate{c.key: {c}}})
+			members: map[uint64][]*candidate{c.key: {c}}})
 	}
 	return out
 }
 
-func allOf(m map[string][]*candidate) []*candidate {
+func allOf(m map[uint64][]*candidate) []*candidate {
 	var out []*candidate
 	for _, ms := range m {
 		out = append(out, ms...)
@@ -348,9 +355,20 @@ func (v *verifier) place(f *Finding, fx fixes.Fix) *candidate {
 		edits[i].Start -= start
 		edits[i].End -= start
 	}
-	key := appendEdits(strconv.AppendInt(nil, int64(start), 10), edits)
-	return &candidate{finding: f, fix: fx, start: start, end: end, edits: edits, key: string(key)}
+	return &candidate{finding: f, fix: fx, start: start, end: end, edits: edits, key: editsKey(edits)}
 }
+
+// editsKey hashes edits: equal edits, equal keys.
+func editsKey(edits []fixes.TextEdit) uint64 {
+	var h maphash.Hash
+	h.SetSeed(editsSeed)
+	for _, e := range edits {
+		maphash.WriteComparable(&h, e)
+	}
+	return h.Sum64()
+}
+
+var editsSeed = maphash.MakeSeed()
 
 // appendEdits appends sorted edits to a key, each as " start,end,length:text":
 // equal keys, equal edits.
@@ -375,7 +393,11 @@ func (v *verifier) check(start, end int, edits []fixes.TextEdit, cands []*candid
 		return false
 	}
 	was := v.original(start, end)
-	now := v.identities(Parse(v.doc.Path, after, ParseOptions{Language: v.doc.Language}))
+	// The fixed document is only counted, then dropped: its tree reuses
+	// the memory of an earlier one.
+	arena := arenas.Get().(*yamlfast.Arena)
+	now := v.identities(Parse(v.doc.Path, after, ParseOptions{Language: v.doc.Language, arena: arena}))
+	arenas.Put(arena)
 	for id, n := range now {
 		if n > was[id] {
 			return false
@@ -389,6 +411,9 @@ func (v *verifier) check(start, end int, edits []fixes.TextEdit, cands []*candid
 	}
 	return true
 }
+
+// arenas hold the memory of verification's trees.
+var arenas = sync.Pool{New: func() any { return new(yamlfast.Arena) }}
 
 // identity is what tells findings apart across an edit: positions move,
 // messages may change, the rule, object and container do not.

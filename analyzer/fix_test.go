@@ -47,3 +47,36 @@ func TestFixVerificationDropsBadFixes(t *testing.T) {
 		t.Errorf("FixText = %q, %v", fixed, applied)
 	}
 }
+
+// TestBatchesOfKeys: candidates with equal edits share a batch's check
+// without joining again; a key shared by other edits (a hash collision)
+// is not taken for equal edits.
+func TestBatchesOfKeys(t *testing.T) {
+	edit := func(start int, text string) []fixes.TextEdit {
+		return []fixes.TextEdit{{Start: start, End: start + 1, NewText: text}}
+	}
+	cand := func(edits []fixes.TextEdit, key uint64) *candidate {
+		return &candidate{start: 0, end: 10, edits: edits, key: key}
+	}
+	a, same := cand(edit(1, "x"), editsKey(edit(1, "x"))), cand(edit(1, "x"), editsKey(edit(1, "x")))
+	// Replaces the same byte as a, with another key's hash: it overlaps a,
+	// so it must not join a's batch as an equal.
+	clash := cand(edit(1, "y"), a.key)
+	apart := cand(edit(5, "z"), a.key)
+	if editsKey(same.edits) != a.key || editsKey(clash.edits) == a.key {
+		t.Fatal("editsKey: equal edits must hash equal, these others apart")
+	}
+	got := batchesOf([]*candidate{a, same, clash, apart})
+	if len(got) != 2 {
+		t.Fatalf("%d batches, want 2 (a, same and apart; clash alone)", len(got))
+	}
+	if ms := got[0].members[a.key]; len(ms) != 3 || ms[0] != a || ms[1] != same || ms[2] != apart {
+		t.Errorf("first batch's members: %v", ms)
+	}
+	if edits := got[0].edits.Edits(); len(edits) != 2 {
+		t.Errorf("first batch's edits: %v, want a's and apart's", edits)
+	}
+	if ms := got[1].members[a.key]; len(ms) != 1 || ms[0] != clash {
+		t.Errorf("second batch's members: %v", ms)
+	}
+}

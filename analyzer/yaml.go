@@ -244,7 +244,9 @@ func (d *Document) decodeChunk(start, end int, cache *ParseCache) {
 // end, with absolute lines: with yamlfast when it reads the chunk, else
 // with yaml.v3 (which words the syntax errors).
 func (d *Document) decode(src string, end, lineOffset int) []*yaml.Node {
-	if n, ok := yamlfast.Parse(src); ok {
+	n, ok := yamlfast.ParseIn(src, d.arena)
+	d.arena = nil
+	if ok {
 		if n == nil || !d.accept(n, lineOffset) {
 			return nil
 		}

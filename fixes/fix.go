@@ -389,8 +389,10 @@ func entries(lines []string) ([]entry, bool) {
 		if len(out) == 0 {
 			return nil, false
 		}
+		// An entry's lines follow one another: it grows over lines.
 		last := &out[len(out)-1]
-		last.lines = append(last.lines, l)
+		from := i - len(last.lines)
+		last.lines = lines[from : i+1 : i+1]
 	}
 	return out, len(out) > 0
 }

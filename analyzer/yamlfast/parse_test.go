@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -44,7 +46,10 @@ func differ(text []byte) (diff string, accepted bool) {
 // differAt is differ, with the line of parse.go where Parse gave up (0
 // when it accepted).
 func differAt(text []byte) (diff string, gaveUp int) {
-	doc, gaveUp := parse(string(text))
+	doc, gaveUp := parse(string(text), nil)
+	if d := sameInArena(text, doc, gaveUp); d != "" {
+		return d, gaveUp
+	}
 	if gaveUp != 0 {
 		return "", gaveUp
 	}
@@ -65,6 +70,28 @@ func differAt(text []byte) (diff string, gaveUp int) {
 		}
 	}
 	return "", 0
+}
+
+// arena is reused by every differential check, so each text is also
+// parsed in the memory of the trees of all kinds and sizes before it.
+var arena struct {
+	sync.Mutex
+	Arena
+}
+
+// sameInArena tells how ParseIn in the shared arena differs from Parse,
+// which gave doc (or gave up at the line gaveUp): "" when it does not.
+func sameInArena(text []byte, doc *yaml.Node, gaveUp int) string {
+	arena.Lock()
+	defer arena.Unlock()
+	got, gotGaveUp := parse(string(text), &arena.Arena)
+	switch {
+	case gotGaveUp != gaveUp:
+		return fmt.Sprintf("in an arena, gave up at parse.go:%d, not %d", gotGaveUp, gaveUp)
+	case !reflect.DeepEqual(got, doc):
+		return "in an arena, the tree differs (a field left from an earlier tree?)"
+	}
+	return ""
 }
 
 func compare(got, want *yaml.Node, path string) string {
