@@ -133,7 +133,7 @@ type Document struct {
 	// editors caches YAMLEditor's editors by document root; fixes are computed
 	// concurrently (verification, the language server).
 	editors sync.Map
-	// arena: ParseOptions' arena, until a tree took it.
+	// arena: ParseOptions'.
 	arena *yamlfast.Arena
 	// dockerfileEditor is DockerfileEditor's, made once: learning the
 	// file's style reads every instruction and line break.
@@ -162,8 +162,8 @@ type ParseOptions struct {
 	// Skip, when set, says why the file is not analyzed at all (it is too
 	// large to read, say): the document is only that HL003 finding.
 	Skip string
-	// arena, when set, lends the first YAML document's tree its memory:
-	// for a caller that drops the document before the arena's next use.
+	// arena, when set, lends the YAML trees memory that earlier trees
+	// used: for a caller that resets it once it drops the document.
 	arena *yamlfast.Arena
 }
 

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"hardline.dev/hardline/analyzer/gitignore"
+	"hardline.dev/hardline/analyzer/yamlfast"
 	"hardline.dev/hardline/fixes"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -209,6 +210,9 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 	if err != nil {
 		return FileResult{Path: path, Err: err}
 	}
+	// The results keep nothing of the trees (no fix closures, facts of
+	// their own): the next file's trees reuse their memory.
+	opts.arena = arenas.Get().(*yamlfast.Arena)
 	doc := Parse(path, text, opts)
 	doc.abs, _ = patches.wd.Abs(path)
 	findings, facts := e.runDetailed(ctx, doc, cfg, &SetScope{}, detail)
@@ -216,6 +220,8 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 	for i := range findings {
 		findings[i].Fix = nil
 	}
+	checked := Checked(doc, findings)
+	doc.releaseTrees()
 	// Nor is the text of a file without findings or facts kept (large
 	// files without findings, CRDs above all, are most of a run's bytes).
 	lines := doc.Lines
@@ -225,7 +231,7 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 	case cfg.ReleaseText:
 		lines.Release(path)
 	}
-	return FileResult{Path: path, Lines: lines, Findings: findings, Checked: Checked(doc, findings), Facts: facts}
+	return FileResult{Path: path, Lines: lines, Findings: findings, Checked: checked, Facts: facts}
 }
 
 // WorkDir reads the working directory once, for a run: filepath.Abs asks

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"sync"
 
 	"hardline.dev/hardline/analyzer/yamlfast"
 	"hardline.dev/hardline/fixes"
@@ -393,11 +392,11 @@ func (v *verifier) check(start, end int, edits []fixes.TextEdit, cands []*candid
 		return false
 	}
 	was := v.original(start, end)
-	// The fixed document is only counted, then dropped: its tree reuses
-	// the memory of an earlier one.
-	arena := arenas.Get().(*yamlfast.Arena)
-	now := v.identities(Parse(v.doc.Path, after, ParseOptions{Language: v.doc.Language, arena: arena}))
-	arenas.Put(arena)
+	// The fixed document is only counted, then dropped: its trees reuse
+	// the memory of earlier ones.
+	fixed := Parse(v.doc.Path, after, ParseOptions{Language: v.doc.Language, arena: arenas.Get().(*yamlfast.Arena)})
+	now := v.identities(fixed)
+	fixed.releaseTrees()
 	for id, n := range now {
 		if n > was[id] {
 			return false
@@ -411,9 +410,6 @@ func (v *verifier) check(start, end int, edits []fixes.TextEdit, cands []*candid
 	}
 	return true
 }
-
-// arenas hold the memory of verification's trees.
-var arenas = sync.Pool{New: func() any { return new(yamlfast.Arena) }}
 
 // identity is what tells findings apart across an edit: positions move,
 // messages may change, the rule, object and container do not.

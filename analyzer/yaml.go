@@ -244,9 +244,7 @@ func (d *Document) decodeChunk(start, end int, cache *ParseCache) {
 // end, with absolute lines: with yamlfast when it reads the chunk, else
 // with yaml.v3 (which words the syntax errors).
 func (d *Document) decode(src string, end, lineOffset int) []*yaml.Node {
-	n, ok := yamlfast.ParseIn(src, d.arena)
-	d.arena = nil
-	if ok {
+	if n, ok := yamlfast.ParseIn(src, d.arena); ok {
 		if n == nil || !d.accept(n, lineOffset) {
 			return nil
 		}
@@ -268,6 +266,22 @@ func (d *Document) decode(src string, end, lineOffset int) []*yaml.Node {
 			roots = append(roots, n)
 		}
 	}
+}
+
+// arenas lend memory to the trees of documents that are dropped at a
+// known point: a file's once its results are out, a fixed document's once
+// its findings are counted.
+var arenas = sync.Pool{New: func() any { return new(yamlfast.Arena) }}
+
+// releaseTrees gives the memory of the document's trees back for others'
+// (ParseOptions.arena): nothing may read them after.
+func (d *Document) releaseTrees() {
+	if d.arena == nil {
+		return
+	}
+	d.arena.Reset()
+	arenas.Put(d.arena)
+	d.arena = nil
 }
 
 // accept checks a decoded document before anything walks it: one whose

@@ -33,15 +33,51 @@ func Parse(text string) (doc *yaml.Node, ok bool) {
 	return doc, gaveUp == 0
 }
 
-// Arena lends one parse at a time the memory of the tree it made before,
-// for callers that parse many texts and drop each tree at once (fix
-// verification parses every fixed document only to count its findings):
-// fresh memory for each tree costs more in page faults and collection than
-// the parse. A tree parsed in an arena is valid until its next parse.
+// Arena lends trees memory that earlier trees, now dropped, used: for
+// callers that parse many texts and know when all trees of one round are
+// no longer read (a file's documents once its results are out; a fixed
+// document once its findings are counted). Fresh memory for each tree
+// costs more in page faults and collection than the parse. Trees parsed in
+// an arena are valid until its Reset; the zero value is ready to use.
 type Arena struct {
-	nodes []yaml.Node  // the last tree's nodes, len: how many it used
-	ptrs  []*yaml.Node // its Content slices' backing store
+	// nodes and ptrs are the memory lent since Reset (their len) and what
+	// is left to lend (up to their cap).
+	nodes []yaml.Node
+	ptrs  []*yaml.Node
 	kids  []*yaml.Node // scratch
+	// used counts what trees took since Reset, from the arena or not;
+	// full: some took more than was left.
+	usedNodes, usedPtrs int
+	full                bool
+}
+
+// maxArena bounds the nodes an arena keeps for the next round: a huge
+// file's trees are not worth holding for the small ones after it.
+const maxArena = 1 << 14
+
+// Reset takes back the memory of every tree parsed in a since the last
+// Reset, which must no longer be read.
+func (a *Arena) Reset() {
+	a.nodes = reuse(a.nodes, a.full, a.usedNodes)
+	a.ptrs = reuse(a.ptrs, a.full, a.usedPtrs)
+	// The scratch's stale pointers would keep trees that outgrew the
+	// arena alive, and their texts with them.
+	clear(a.kids[:cap(a.kids)])
+	a.usedNodes, a.usedPtrs, a.full = 0, 0, false
+}
+
+// reuse clears the memory an arena lent, s[:len(s)] or all of it when the
+// arena was full (a tree took the rest before it outgrew it), or gives
+// room for a round of used items, if there was less (up to maxArena).
+func reuse[T any](s []T, full bool, used int) []T {
+	if want := min(used+used/8, maxArena); full && cap(s) < want {
+		return make([]T, 0, want)
+	}
+	if full {
+		s = s[:cap(s)]
+	}
+	clear(s)
+	return s[:0]
 }
 
 // ParseIn is Parse with the tree's memory taken from a.
@@ -59,9 +95,10 @@ func parse(text string, a *Arena) (doc *yaml.Node, gaveUp int) {
 		return nil, -1
 	}
 	if a != nil {
-		clear(a.nodes)
-		clear(a.ptrs)
-		p.slab, p.ptrs, p.kids = a.nodes[:0], a.ptrs[:0], a.kids[:0]
+		if !a.full {
+			p.slab, p.ptrs = a.nodes[len(a.nodes):], a.ptrs[len(a.ptrs):]
+		}
+		p.kids = a.kids[:0]
 		defer p.keep(a)
 	}
 	defer func() {
@@ -177,16 +214,15 @@ func (p *parser) node(kind yaml.Kind, tag string, line, col int) *yaml.Node {
 	return n
 }
 
-// keep gives the arena the memory of the tree just parsed, for the next
-// parse; a tree that outgrew it leaves room for one of its size instead.
+// keep records in the arena what the tree just parsed took of it.
 func (p *parser) keep(a *Arena) {
 	a.kids = p.kids[:0]
-	if !p.grew {
-		a.nodes, a.ptrs = p.slab, p.ptrs
-		return
+	a.usedNodes += p.nodes
+	a.usedPtrs += p.nptrs
+	if a.full = a.full || p.grew; !a.full {
+		a.nodes = a.nodes[:len(a.nodes)+p.nodes]
+		a.ptrs = a.ptrs[:len(a.ptrs)+p.nptrs]
 	}
-	a.nodes = make([]yaml.Node, 0, p.nodes+p.nodes/8)
-	a.ptrs = make([]*yaml.Node, 0, p.nptrs+p.nptrs/8)
 }
 
 // slabSize is how many nodes (or content pointers) to allocate at once:

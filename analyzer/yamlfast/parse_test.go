@@ -72,11 +72,14 @@ func differAt(text []byte) (diff string, gaveUp int) {
 	return "", 0
 }
 
-// arena is reused by every differential check, so each text is also
-// parsed in the memory of the trees of all kinds and sizes before it.
+// arena is shared by every differential check: each text is also parsed
+// in it, in memory that trees of all kinds and sizes used before, while
+// the trees of the last few texts are still read, and it is reset after
+// every few texts.
 var arena struct {
 	sync.Mutex
 	Arena
+	live [][2]*yaml.Node // trees parsed in it since Reset, and Parse's
 }
 
 // sameInArena tells how ParseIn in the shared arena differs from Parse,
@@ -90,6 +93,16 @@ func sameInArena(text []byte, doc *yaml.Node, gaveUp int) string {
 		return fmt.Sprintf("in an arena, gave up at parse.go:%d, not %d", gotGaveUp, gaveUp)
 	case !reflect.DeepEqual(got, doc):
 		return "in an arena, the tree differs (a field left from an earlier tree?)"
+	}
+	arena.live = append(arena.live, [2]*yaml.Node{got, doc})
+	for _, t := range arena.live {
+		if !reflect.DeepEqual(t[0], t[1]) {
+			return "a tree parsed in the arena before this text changed"
+		}
+	}
+	if len(arena.live) == 4 {
+		arena.Reset()
+		arena.live = arena.live[:0]
 	}
 	return ""
 }
