@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"sort"
@@ -224,12 +225,19 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 	doc.releaseTrees()
 	// Nor is the text of a file without findings or facts kept (large
 	// files without findings, CRDs above all, are most of a run's bytes).
-	lines := doc.Lines
+	lines, kept := doc.Lines, false
 	switch {
 	case len(findings) == 0 && len(facts) == 0:
 		lines = nil
 	case cfg.ReleaseText:
 		lines.Release(path)
+	default:
+		kept = true
+	}
+	if !kept {
+		// Nothing keeps the text (results' strings are their own): the
+		// next file is read into its memory.
+		texts.put(text)
 	}
 	return FileResult{Path: path, Lines: lines, Findings: findings, Checked: checked, Facts: facts}
 }
@@ -280,11 +288,40 @@ func readLimited(path string, limit int64, opts *ParseOptions) ([]byte, error) {
 	}
 	// Sized from the stat, as os.ReadFile does: io.ReadAll would grow its
 	// buffer from 512 bytes, copying a large file several times.
-	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
+	buf := bytes.NewBuffer(texts.get(int(info.Size()) + bytes.MinRead))
 	if _, err := buf.ReadFrom(f); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// texts lends the buffers of files whose text nothing keeps to the files
+// read after them: reading into fresh memory zeroes it and faults its
+// pages in, which cost as much as the read.
+var texts bufferPool
+
+// bufferPool holds byte buffers by size class: class c has capacities
+// from 2^c up to 2^(c+1).
+type bufferPool [maxBufferClass + 1]sync.Pool
+
+// maxBufferClass bounds the buffers kept: 16 MiB and above are not.
+const maxBufferClass = 23
+
+// get returns an empty buffer of capacity n or more.
+func (p *bufferPool) get(n int) []byte {
+	if c := bits.Len(uint(n - 1)); n > 0 && c <= maxBufferClass {
+		if b, ok := p[c].Get().(*[]byte); ok {
+			return (*b)[:0]
+		}
+	}
+	return make([]byte, 0, n)
+}
+
+// put gives b back; nothing may use it after.
+func (p *bufferPool) put(b []byte) {
+	if c := bits.Len(uint(cap(b))) - 1; c >= 0 && c <= maxBufferClass {
+		p[c].Put(&b)
+	}
 }
 
 // parseOptionsFor says how to parse a file found on disk.

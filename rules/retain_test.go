@@ -20,10 +20,12 @@ import (
 // TestResultsDoNotPinText: a file's findings and facts outlive its text
 // (Config.ReleaseText), so none of their strings may share the text's
 // memory, as the parse tree's values do: one such string keeps the whole
-// file alive, and a run over a repository would hold the repository. The
-// Lines of locations are exempt: releasing them is what they are for. Nor
-// may they hold parse tree nodes: the memory of a file's trees is lent to
-// the next file's once its results are out (lintFile).
+// file alive, and a run over a repository would hold the repository —
+// or, where the text's memory is lent to the next file once its results
+// are out (lintFile), read another file's text. The Lines of locations are
+// exempt: releasing them is what they are for. Nor may results hold parse
+// tree nodes, whose memory is lent the same way. A policy that returns the
+// input's own strings runs too.
 func TestResultsDoNotPinText(t *testing.T) {
 	var paths []string
 	for _, dir := range []string{filepath.Join("..", "testdata"), testenv.Optional(t, "corpus/k8s")} {
@@ -40,9 +42,20 @@ func TestResultsDoNotPinText(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	policies := t.TempDir()
+	echo := `package main
+
+deny[{"msg": input.metadata.name, "code": input.kind}] { input.metadata.name }
+
+warn[msg] { msg := input.apiVersion }
+`
+	if err := os.WriteFile(filepath.Join(policies, "echo.rego"), []byte(echo), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	engine := analyzer.NewEngine(rules.All())
-	cfg := &analyzer.Config{Profile: analyzer.All}
-	checked := 0
+	cfg := analyzer.DefaultConfig()
+	cfg.Profile, cfg.Policies = analyzer.All, []string{policies}
+	checked, echoed := 0, 0
 	for _, path := range paths {
 		text, err := os.ReadFile(path)
 		if err != nil {
@@ -52,7 +65,7 @@ func TestResultsDoNotPinText(t *testing.T) {
 			continue
 		}
 		doc := analyzer.Parse(path, text, analyzer.ParseOptions{})
-		findings, facts := engine.RunWithFacts(context.Background(), doc, cfg, analyzer.SetScope{})
+		findings, facts := engine.RunWithFacts(context.Background(), doc, &cfg, analyzer.SetScope{})
 		engine.AttachHints(findings)
 		for i := range findings {
 			findings[i].Fix = nil // as results keep them (lintFile)
@@ -68,9 +81,14 @@ func TestResultsDoNotPinText(t *testing.T) {
 			return // one file tells where
 		}
 		checked += len(findings) + len(facts)
+		for _, f := range findings {
+			if f.Rule.Code == "Deployment" {
+				echoed++
+			}
+		}
 	}
-	if checked == 0 {
-		t.Fatal("no findings or facts were checked")
+	if checked == 0 || echoed == 0 {
+		t.Fatalf("%d findings or facts were checked, %d of the echoing policy", checked, echoed)
 	}
 }
 

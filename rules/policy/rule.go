@@ -160,13 +160,17 @@ func results(v any) []result {
 	var out []result
 	for _, e := range list {
 		switch e := e.(type) {
+		// Strings that findings keep are copied: results may be the
+		// input's own strings, which share the file's text (whose memory
+		// the next file reuses).
 		case string:
-			out = append(out, result{msg: e})
+			out = append(out, result{msg: strings.Clone(e)})
 		case map[string]any:
 			r := result{}
 			r.msg, _ = e["msg"].(string)
 			r.path, _ = e["path"].(string)
 			r.code, _ = e["code"].(string)
+			r.msg, r.code = strings.Clone(r.msg), strings.Clone(r.code)
 			if n, ok := e["line"].(json.Number); ok {
 				i, _ := n.Int64()
 				r.line = int(i)
