@@ -721,6 +721,10 @@ type ConfigFinder struct {
 	// each file's config many times (set rules, once per object).
 	folders map[string]string
 	wd      WorkDir
+	// Listing, when set, tells from a walk which folders have a config
+	// file and which paths are folders, without asking the file system.
+	// Set before the finder is used concurrently.
+	Listing *Listing
 }
 
 type configResult struct {
@@ -744,7 +748,12 @@ func (f *ConfigFinder) For(path string) (Config, error) {
 			return DefaultConfig(), err
 		}
 		dir = abs
-		if info, err := os.Stat(abs); err != nil || !info.IsDir() {
+		isDir, known := f.Listing.IsDir(abs)
+		if !known {
+			info, err := os.Stat(abs)
+			isDir = err == nil && info.IsDir()
+		}
+		if !isDir {
 			dir = filepath.Dir(abs)
 		}
 	}
@@ -771,13 +780,22 @@ func (f *ConfigFinder) File(path string) (Config, error) {
 	return r.cfg, r.err
 }
 
+// exists tells whether a config file is at path.
+func (f *ConfigFinder) exists(path string) bool {
+	if f.Listing.Absent(path) {
+		return false
+	}
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 func (f *ConfigFinder) forDir(dir string) (Config, error) {
 	if r, ok := f.dirs[dir]; ok {
 		return r.cfg, r.err
 	}
 	var r configResult
 	candidate := filepath.Join(dir, ConfigFileName)
-	if _, err := os.Stat(candidate); err == nil {
+	if f.exists(candidate) {
 		r.cfg, r.err = LoadConfig(candidate, f.rules)
 	} else if parent := filepath.Dir(dir); parent != dir {
 		r.cfg, r.err = f.forDir(parent)

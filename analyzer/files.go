@@ -3,7 +3,6 @@ package analyzer
 import (
 	"bytes"
 	"context"
-	"io/fs"
 	"math/bits"
 	"os"
 	"path/filepath"
@@ -44,6 +43,8 @@ func Checked(doc *Document, findings []Finding) bool {
 type DiscoverOptions struct {
 	// NoIgnore turns .gitignore and .ignore files off.
 	NoIgnore bool
+	// Listing, when set, receives the entries of every folder walked.
+	Listing *Listing
 }
 
 // alwaysSkipped are folders never walked: version control and
@@ -58,7 +59,10 @@ var alwaysSkipped = map[string]bool{".git": true, ".hg": true, ".svn": true, "no
 // node_modules. The result is sorted within each directory.
 func Discover(paths []string, opts DiscoverOptions) ([]string, error) {
 	var out []string
-	var wd WorkDir
+	listing := opts.Listing
+	if listing == nil {
+		listing = NewListing()
+	}
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
@@ -72,48 +76,81 @@ func Discover(paths []string, opts DiscoverOptions) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		walk := p
-		if li, err := os.Lstat(p); err == nil && li.Mode()&os.ModeSymlink != 0 {
-			// A link to a folder, named: walked through (WalkDir would
-			// not enter it, and the run would check nothing).
-			walk = p + string(filepath.Separator)
-		}
-		err = filepath.WalkDir(walk, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			var rel string
-			if ignore != nil {
-				abs, err := wd.Abs(path)
-				if err != nil {
-					return err
-				}
-				rel, _ = filepath.Rel(root, abs)
-				if rel = filepath.ToSlash(rel); rel == "." {
-					rel = ""
-				}
-			}
-			if d.IsDir() {
-				if path != walk && (alwaysSkipped[d.Name()] || ignore != nil && ignore.Ignored(rel, true)) {
-					return filepath.SkipDir
-				}
-				if ignore != nil {
-					for _, name := range gitignore.Files {
-						ignore.AddFile(filepath.Join(path, name), rel)
-					}
-				}
-				return nil
-			}
-			if d.Type().IsRegular() && LanguageOf(path) != Unknown && (ignore == nil || !ignore.Ignored(rel, false)) {
-				out = append(out, path)
-			}
-			return nil
-		})
-		if err != nil {
+		// A link to a folder, named, is walked through: reading it follows
+		// the link.
+		w := walker{root: root, ignore: ignore, listing: listing, out: out}
+		if err := w.dir(p); err != nil {
 			return nil, err
 		}
+		out = w.out
 	}
 	return out, nil
+}
+
+// walker is one folder's walk for Discover.
+type walker struct {
+	root    string // what ignore rules are relative to
+	ignore  *gitignore.Matcher
+	listing *Listing
+	wd      WorkDir
+	out     []string
+}
+
+// dir adds the files under dir that hardline reads, in the order
+// filepath.WalkDir visits them. Each folder is read before its ignore
+// files are looked for: its listing says which are there.
+func (w *walker) dir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	w.listing.add(dir, entries)
+	if w.ignore != nil {
+		rel, err := w.rel(dir)
+		if err != nil {
+			return err
+		}
+		for _, name := range gitignore.Files {
+			if p := filepath.Join(dir, name); !w.listing.Absent(p) {
+				w.ignore.AddFile(p, rel)
+			}
+		}
+	}
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		var rel string
+		if w.ignore != nil {
+			if rel, err = w.rel(path); err != nil {
+				return err
+			}
+		}
+		if e.IsDir() {
+			if alwaysSkipped[e.Name()] || w.ignore != nil && w.ignore.Ignored(rel, true) {
+				continue
+			}
+			if err := w.dir(path); err != nil {
+				return err
+			}
+			continue
+		}
+		if e.Type().IsRegular() && LanguageOf(path) != Unknown && (w.ignore == nil || !w.ignore.Ignored(rel, false)) {
+			w.out = append(w.out, path)
+		}
+	}
+	return nil
+}
+
+// rel is path relative to the walk's root, with slashes ("" for the root).
+func (w *walker) rel(path string) (string, error) {
+	abs, err := w.wd.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	rel, _ := filepath.Rel(w.root, abs)
+	if rel = filepath.ToSlash(rel); rel == "." {
+		rel = ""
+	}
+	return rel, nil
 }
 
 // ignoreFor prepares the ignore rules for a walk of dir: in a git
@@ -172,8 +209,8 @@ const (
 // configuration configFor returns for it, and returns the results in the
 // order of paths, so output is deterministic. Files the configuration
 // excludes are left out. detail says what findings carry of their fixes.
-func (e *Engine) LintFiles(ctx context.Context, paths []string, configFor func(path string) (*Config, error), detail FixDetail) []FileResult {
-	patches := &patchIndex{dirs: map[string]map[string]bool{}}
+func (e *Engine) LintFiles(ctx context.Context, paths []string, listing *Listing, configFor func(path string) (*Config, error), detail FixDetail) []FileResult {
+	patches := &patchIndex{dirs: map[string]map[string]bool{}, listing: listing}
 	return eachFile(paths, configFor,
 		func(path string, cfg *Config) FileResult { return e.lintFile(ctx, path, cfg, patches, detail) },
 		func(path string, err error) FileResult { return FileResult{Path: path, Err: err} })
@@ -343,9 +380,10 @@ const patchLevels = 3
 // patchIndex remembers, per directory, which files its kustomization
 // lists as patches.
 type patchIndex struct {
-	mu   sync.Mutex
-	dirs map[string]map[string]bool
-	wd   WorkDir // the run's, for its files' absolute paths
+	mu      sync.Mutex
+	dirs    map[string]map[string]bool
+	wd      WorkDir  // the run's, for its files' absolute paths
+	listing *Listing // the walk's, if any: kustomizations are rare
 }
 
 func (x *patchIndex) isPatch(path string) bool {
@@ -358,7 +396,7 @@ func (x *patchIndex) isPatch(path string) bool {
 		defer x.mu.Unlock()
 		set, ok := x.dirs[dir]
 		if !ok {
-			set = kustomizePatches(dir)
+			set = kustomizePatches(dir, x.listing)
 			x.dirs[dir] = set
 		}
 		return set
@@ -370,7 +408,7 @@ func (x *patchIndex) isPatch(path string) bool {
 // per analysis, the CLI through a cache for the run.
 func IsKustomizePatch(path string) bool {
 	abs, err := filepath.Abs(path)
-	return err == nil && isPatch(abs, kustomizePatches)
+	return err == nil && isPatch(abs, func(dir string) map[string]bool { return kustomizePatches(dir, nil) })
 }
 
 // isPatch tells whether the file at abs is listed as a patch by a
@@ -392,9 +430,13 @@ func isPatch(abs string, patches func(dir string) map[string]bool) bool {
 
 // kustomizePatches reads dir's kustomization and returns the absolute
 // paths of the patch files it lists.
-func kustomizePatches(dir string) map[string]bool {
+func kustomizePatches(dir string, listing *Listing) map[string]bool {
 	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
-		text, err := os.ReadFile(filepath.Join(dir, name))
+		path := filepath.Join(dir, name)
+		if listing.Absent(path) {
+			continue
+		}
+		text, err := os.ReadFile(path)
 		if err != nil {
 			continue
 		}
@@ -448,8 +490,8 @@ type FileFix struct {
 
 // FixFiles computes the fixes accept allows for every file, concurrently,
 // without writing anything; results are in the order of paths.
-func (e *Engine) FixFiles(ctx context.Context, paths []string, configFor func(string) (*Config, error), accept func(*Finding, fixes.Fix) bool) []FileFix {
-	patches := &patchIndex{dirs: map[string]map[string]bool{}}
+func (e *Engine) FixFiles(ctx context.Context, paths []string, listing *Listing, configFor func(path string) (*Config, error), accept func(*Finding, fixes.Fix) bool) []FileFix {
+	patches := &patchIndex{dirs: map[string]map[string]bool{}, listing: listing}
 	return eachFile(paths, configFor, func(path string, cfg *Config) FileFix {
 		opts := parseOptionsFor(path, patches, cfg)
 		text, err := readLimited(path, cfg.Limits.MaxFileBytes, &opts)

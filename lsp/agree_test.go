@@ -78,7 +78,7 @@ func TestCLIAndEditorAgree(t *testing.T) {
 			}
 			return err
 		})
-		results = append(results, engine.LintFiles(ctx, named, configFor, analyzer.NoFixes)...)
+		results = append(results, engine.LintFiles(ctx, named, nil, configFor, analyzer.NoFixes)...)
 		cli := map[string][]string{}
 		for _, res := range results {
 			if res.Err != nil {

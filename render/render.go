@@ -32,6 +32,8 @@ type Inputs struct {
 	// Only keeps, of a chart's results, the files under these paths:
 	// the user named a template or values file, not the chart.
 	Only map[string][]string
+	// Listing is what the walk found in the folders it read.
+	Listing *analyzer.Listing
 }
 
 // Discover expands paths as analyzer.Discover does and sorts out the
@@ -40,12 +42,16 @@ type Inputs struct {
 // chart is rendered instead. A file or folder named inside a chart
 // renders the chart and keeps its results under that path.
 func Discover(paths []string, opts analyzer.DiscoverOptions) (Inputs, error) {
+	if opts.Listing == nil {
+		opts.Listing = analyzer.NewListing()
+	}
 	files, err := analyzer.Discover(paths, opts)
 	if err != nil {
 		return Inputs{}, err
 	}
-	var in Inputs
+	in := Inputs{Listing: opts.Listing}
 	charts := NewChartFinder()
+	charts.listing = in.Listing
 	seen := map[string]bool{}
 	for _, f := range files {
 		root := charts.owner(f)
@@ -58,7 +64,7 @@ func Discover(paths []string, opts analyzer.DiscoverOptions) (Inputs, error) {
 			in.Charts = append(in.Charts, root)
 		}
 	}
-	in.Kustomizations = kustomizationRoots(in.Files)
+	in.Kustomizations = kustomizationRoots(in.Files, in.Listing)
 	// A path named inside a chart limits the chart's results to it.
 	for _, p := range paths {
 		root := charts.owner(p)
@@ -82,7 +88,7 @@ func Discover(paths []string, opts analyzer.DiscoverOptions) (Inputs, error) {
 // kustomization, and keeps those no other of them refers to (as a
 // resource, base or component), leaving components out: a component is
 // never built alone.
-func kustomizationRoots(files []string) []string {
+func kustomizationRoots(files []string, listing *analyzer.Listing) []string {
 	var dirs []string
 	seen := map[string]bool{}
 	for _, f := range files {
@@ -91,7 +97,7 @@ func kustomizationRoots(files []string) []string {
 			continue
 		}
 		seen[d] = true
-		if kustomize.Find(d) != "" {
+		if kustomize.FindIn(d, listing) != "" {
 			dirs = append(dirs, d)
 		}
 	}
@@ -128,6 +134,9 @@ type ChartFinder struct {
 	mu   sync.Mutex
 	dirs map[string]string // folder → owning chart root ("" for none)
 	wd   analyzer.WorkDir  // for roots of relative paths
+	// listing, set for one run, tells folders without a Chart.yaml
+	// without asking the file system.
+	listing *analyzer.Listing
 }
 
 // NewChartFinder returns an empty finder.
@@ -184,6 +193,12 @@ func (c *ChartFinder) owner(path string) string {
 	return c.relative(path, chart)
 }
 
+// statOK tells whether path can be stat'ed.
+func statOK(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 // chartOf returns the nearest folder at or above dir holding a
 // Chart.yaml, absolute; "" when none.
 func (c *ChartFinder) chartOf(dir string) string {
@@ -194,7 +209,7 @@ func (c *ChartFinder) chartOf(dir string) string {
 	}
 	c.mu.Unlock()
 	r := ""
-	if _, err := os.Stat(filepath.Join(dir, "Chart.yaml")); err == nil {
+	if chart := filepath.Join(dir, "Chart.yaml"); !c.listing.Absent(chart) && statOK(chart) {
 		r = dir
 	} else if parent := filepath.Dir(dir); parent != dir {
 		r = c.chartOf(parent)
@@ -295,7 +310,7 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 		}
 		files = append(files, f)
 	}
-	results = append(results, e.LintFiles(ctx, files, configFor, detail)...)
+	results = append(results, e.LintFiles(ctx, files, in.Listing, configFor, detail)...)
 	// Charts render concurrently, each into its own slot: results keep
 	// the order of in.Charts.
 	slots := make([][]analyzer.FileResult, len(in.Charts))
@@ -486,5 +501,5 @@ func Fix(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(stri
 		}
 		files = append(files, f)
 	}
-	return append(out, e.FixFiles(ctx, files, configFor, accept)...)
+	return append(out, e.FixFiles(ctx, files, in.Listing, configFor, accept)...)
 }

@@ -62,7 +62,7 @@ func Pin(env Env, args []string) int {
 			pinRules = append(pinRules, r)
 		}
 	}
-	results := analyzer.NewEngine(pinRules).LintFiles(env.Context, files, func(path string) (*analyzer.Config, error) {
+	results := analyzer.NewEngine(pinRules).LintFiles(env.Context, files, in.Listing, func(path string) (*analyzer.Config, error) {
 		cfg, err := s.configFor(path)
 		if err != nil {
 			return nil, err

@@ -27,6 +27,7 @@ type settings struct {
 	// fingerprints, files' text (Config.NoFingerprints, ReleaseText).
 	noFingerprints, releaseText bool
 	configFor                   func(string) (*analyzer.Config, error)
+	finder                      *analyzer.ConfigFinder // configFor's
 }
 
 func (s *settings) register(fs *flag.FlagSet) {
@@ -126,6 +127,7 @@ func (s *settings) resolve(engine *analyzer.Engine) error {
 		override = append(override, func(c *analyzer.Config) { c.PolicyNamespaces = s.namespaces })
 	}
 	finder := analyzer.NewConfigFinder(engine.Rules())
+	s.finder = finder
 	s.configFor = func(path string) (*analyzer.Config, error) {
 		var cfg analyzer.Config
 		var err error
@@ -153,7 +155,13 @@ func (s *settings) inputs(paths []string) (render.Inputs, error) {
 			return render.Inputs{}, err
 		}
 	}
-	return render.Discover(paths, analyzer.DiscoverOptions{NoIgnore: s.noIgnore})
+	in, err := render.Discover(paths, analyzer.DiscoverOptions{NoIgnore: s.noIgnore})
+	if s.finder != nil {
+		// Before any concurrent use: configs are looked for in the
+		// folders the walk read.
+		s.finder.Listing = in.Listing
+	}
+	return in, err
 }
 
 // renderOptions are the flags that say how charts render.

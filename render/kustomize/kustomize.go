@@ -44,9 +44,18 @@ type Options struct {
 
 // Find returns the kustomization file in dir ("" when none).
 func Find(dir string) string {
+	return FindIn(dir, nil)
+}
+
+// FindIn is Find, skipping the names a walk's listing knows are not there.
+func FindIn(dir string, listing *analyzer.Listing) string {
 	for _, n := range FileNames {
-		if info, err := os.Stat(filepath.Join(dir, n)); err == nil && !info.IsDir() {
-			return filepath.Join(dir, n)
+		path := filepath.Join(dir, n)
+		if listing.Absent(path) {
+			continue
+		}
+		if info, err := os.Stat(path); err == nil && !info.IsDir() {
+			return path
 		}
 	}
 	return ""

@@ -1,0 +1,82 @@
+package analyzer
+
+import (
+	"io/fs"
+	"path/filepath"
+	"strings"
+)
+
+// Listing remembers the entries of the folders a walk read (Discover), so
+// that looking for a file in them — an ignore file, a kustomization,
+// Chart.yaml, a config file — costs no system call: a run over a
+// repository looks for several in every folder, and most are not there.
+// It answers only for the folders it read, and only what a walk saw: a
+// long-lived process (the language server) asks the file system instead.
+// Complete once Discover returns, then only read; a nil Listing knows
+// nothing.
+type Listing struct {
+	wd WorkDir
+	// dirs holds, per absolute folder, its entries' types by name, and
+	// the lower-cased names: a case-insensitive file system finds
+	// "Chart.yaml" as "chart.yaml".
+	dirs map[string]folderEntries
+}
+
+type folderEntries struct {
+	types  map[string]fs.FileMode
+	folded map[string]bool
+}
+
+// NewListing returns an empty listing for Discover to fill.
+func NewListing() *Listing {
+	return &Listing{dirs: map[string]folderEntries{}}
+}
+
+// add records the entries of dir, as the walk read them.
+func (l *Listing) add(dir string, entries []fs.DirEntry) {
+	abs, err := l.wd.Abs(dir)
+	if err != nil {
+		return
+	}
+	f := folderEntries{types: make(map[string]fs.FileMode, len(entries)), folded: make(map[string]bool, len(entries))}
+	for _, e := range entries {
+		f.types[e.Name()] = e.Type()
+		f.folded[strings.ToLower(e.Name())] = true
+	}
+	l.dirs[abs] = f
+}
+
+// entries returns what the walk found in the folder of path, and the
+// entry's name.
+func (l *Listing) entries(path string) (folderEntries, string, bool) {
+	if l == nil {
+		return folderEntries{}, "", false
+	}
+	abs, err := l.wd.Abs(path)
+	if err != nil {
+		return folderEntries{}, "", false
+	}
+	f, ok := l.dirs[filepath.Dir(abs)]
+	return f, filepath.Base(abs), ok
+}
+
+// Absent tells whether the walk read path's folder and found nothing named
+// so there (in any case): then there is nothing to open or stat.
+func (l *Listing) Absent(path string) bool {
+	f, name, ok := l.entries(path)
+	return ok && !f.folded[strings.ToLower(name)]
+}
+
+// IsDir tells whether path is a folder, when the walk saw it (a link is
+// left to the file system: known is false).
+func (l *Listing) IsDir(path string) (isDir, known bool) {
+	f, name, ok := l.entries(path)
+	if !ok {
+		return false, false
+	}
+	t, found := f.types[name]
+	if !found || t&fs.ModeSymlink != 0 {
+		return false, false
+	}
+	return t.IsDir(), true
+}
