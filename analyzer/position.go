@@ -29,6 +29,9 @@ type Range struct {
 type Lines struct {
 	text   []byte
 	starts []int // byte offset of each line's first byte
+	// indexed: starts are found at the first use (most files of a run
+	// have no finding, and their lines are never asked for).
+	indexed sync.Once
 	// released is set by Release: text and starts are read again from
 	// the file at the first use.
 	released *released
@@ -67,6 +70,7 @@ func (l *Lines) Release(path string) {
 func (l *Lines) load() {
 	r := l.released
 	if r == nil {
+		l.indexed.Do(func() { l.starts = lineStarts(l.text) })
 		return
 	}
 	r.once.Do(func() {
@@ -80,8 +84,7 @@ func (l *Lines) load() {
 		if r.err != nil {
 			text = nil
 		}
-		fresh := NewLines(text)
-		l.text, l.starts = fresh.text, fresh.starts
+		l.text, l.starts = text, lineStarts(text)
 	})
 }
 
@@ -94,9 +97,14 @@ func (l *Lines) Err() error {
 	return l.released.err
 }
 
-// NewLines indexes text. A line ends at "\n"; a "\r" before it belongs to the
-// line terminator, not to the line's content.
+// NewLines indexes text, at the first use. A line ends at "\n"; a "\r"
+// before it belongs to the line terminator, not to the line's content.
 func NewLines(text []byte) *Lines {
+	return &Lines{text: text}
+}
+
+// lineStarts finds the offset of each line's first byte.
+func lineStarts(text []byte) []int {
 	starts := make([]int, 1, len(text)/40+1)
 	for off := 0; ; {
 		i := bytes.IndexByte(text[off:], '\n') // vectorised, unlike a byte loop
@@ -106,7 +114,7 @@ func NewLines(text []byte) *Lines {
 		off += i + 1
 		starts = append(starts, off)
 	}
-	return &Lines{text: text, starts: starts}
+	return starts
 }
 
 // Count is the number of lines (a final line without "\n" counts).

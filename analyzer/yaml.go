@@ -60,7 +60,7 @@ func parseYAML(d *Document, cache *ParseCache) {
 	chunks := splitYAML(d.Text)
 	d.Stats.Documents = len(chunks)
 	for _, c := range chunks {
-		d.decodeChunk(c.start, c.end, cache)
+		d.decodeChunk(c, cache)
 	}
 	cache.rotate()
 	// A stream that only fails where template actions sit is a template
@@ -161,7 +161,9 @@ func structural(prefix []byte) bool {
 	return ok && len(bytes.TrimSpace(value)) == 0 && len(key) > 0 && !bytes.ContainsAny(key, " #{}[]")
 }
 
-type chunk struct{ start, end int }
+// chunk is a document of a stream: its span and the 0-based line it
+// starts on.
+type chunk struct{ start, end, line int }
 
 // splitYAML cuts a stream into documents at "---" and "..." lines. The
 // YAML decoder stops at the first syntax error for the whole stream, so
@@ -170,8 +172,8 @@ type chunk struct{ start, end int }
 // content in YAML 1.2, so no scanner state is needed.
 func splitYAML(text []byte) []chunk {
 	var out []chunk
-	start := 0
-	for off := 0; off < len(text); {
+	start, startLine := 0, 0
+	for off, n := 0, 0; off < len(text); n++ {
 		nl := bytes.IndexByte(text[off:], '\n')
 		next := len(text)
 		if nl >= 0 {
@@ -181,17 +183,17 @@ func splitYAML(text []byte) []chunk {
 		switch {
 		case isMarker(line, "---"):
 			if off > start {
-				out = append(out, chunk{start, off})
+				out = append(out, chunk{start, off, startLine})
 			}
-			start = off
+			start, startLine = off, n
 		case isMarker(line, "..."):
-			out = append(out, chunk{start, next})
-			start = next
+			out = append(out, chunk{start, next, startLine})
+			start, startLine = next, n+1
 		}
 		off = next
 	}
 	if start < len(text) {
-		out = append(out, chunk{start, len(text)})
+		out = append(out, chunk{start, len(text), startLine})
 	}
 	return out
 }
@@ -210,8 +212,8 @@ func isMarker(line []byte, m string) bool {
 	return false
 }
 
-func (d *Document) decodeChunk(start, end int, cache *ParseCache) {
-	lineOffset := d.Lines.Line(start) - 1
+func (d *Document) decodeChunk(c chunk, cache *ParseCache) {
+	start, end, lineOffset := c.start, c.end, c.line
 	var roots []*yaml.Node
 	if cache == nil {
 		d.Stats.Decoded++
