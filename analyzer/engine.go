@@ -78,13 +78,15 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 		cfg = &def
 	}
 	memo := newMemo()
-	ran := map[*Rule]bool{}
-	var review, analysis []*Rule
+	runs := func(r *Rule) bool {
+		return cfg.Enabled(r) && (r.Language == "" || r.Language == doc.Language) && r.Phase != SetPhase
+	}
+	var review []*Rule
+	analysis := make([]*Rule, 0, len(e.rules))
 	for _, r := range e.rules {
-		if !cfg.Enabled(r) || r.Language != "" && r.Language != doc.Language || r.Phase == SetPhase {
+		if !runs(r) {
 			continue
 		}
-		ran[r] = true
 		if r.Phase == ReviewPhase {
 			review = append(review, r)
 			continue
@@ -97,12 +99,14 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 	}
 	var found findingChunks
 	if len(doc.Objects) < parallelRulesObjects {
-		for _, r := range analysis {
+		passes := make([]Pass, len(analysis)) // one allocation for the file's
+		for i, r := range analysis {
 			if ctx.Err() != nil {
 				return nil, nil, nil
 			}
 			from := found.n
-			ok := runRule(&Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, out: &found})
+			passes[i] = Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, out: &found}
+			ok := runRule(&passes[i])
 			orig.add(r, ok, &found, from)
 		}
 	} else {
@@ -133,7 +137,7 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 	sups := e.suppressions(doc)
 	for _, s := range sups {
 		for _, r := range s.Rules {
-			s.RuleRan = s.RuleRan || ran[r]
+			s.RuleRan = s.RuleRan || runs(r)
 		}
 	}
 	kept := make([]*Finding, 0, found.n)

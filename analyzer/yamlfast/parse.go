@@ -45,11 +45,15 @@ type Arena struct {
 	nodes []yaml.Node
 	ptrs  []*yaml.Node
 	kids  []*yaml.Node // scratch
+	buf   []byte       // scratch
 	// used counts what trees took since Reset, from the arena or not;
 	// full: some took more than was left.
 	usedNodes, usedPtrs int
 	full                bool
 }
+
+// maxArenaBuf bounds the scratch an arena keeps for scalars' values.
+const maxArenaBuf = 64 << 10
 
 // maxArena bounds the nodes an arena keeps for the next round: a huge
 // file's trees are not worth holding for the small ones after it.
@@ -98,7 +102,7 @@ func parse(text string, a *Arena) (doc *yaml.Node, gaveUp int) {
 		if !a.full {
 			p.slab, p.ptrs = a.nodes[len(a.nodes):], a.ptrs[len(a.ptrs):]
 		}
-		p.kids = a.kids[:0]
+		p.kids, p.buf = a.kids[:0], a.buf
 		defer p.keep(a)
 	}
 	defer func() {
@@ -128,6 +132,7 @@ type parser struct {
 	slab     []yaml.Node
 	ptrs     []*yaml.Node // backing store of Content slices
 	kids     []*yaml.Node // children of the collections being parsed
+	buf      []byte       // scratch for scalars whose value is not a substring
 	estimate int          // nodes expected
 	// How many nodes and content pointers the tree has, and whether they
 	// outgrew the arena's memory.
@@ -217,6 +222,9 @@ func (p *parser) node(kind yaml.Kind, tag string, line, col int) *yaml.Node {
 // keep records in the arena what the tree just parsed took of it.
 func (p *parser) keep(a *Arena) {
 	a.kids = p.kids[:0]
+	if cap(p.buf) <= maxArenaBuf {
+		a.buf = p.buf
+	}
 	a.usedNodes += p.nodes
 	a.usedPtrs += p.nptrs
 	if a.full = a.full || p.grew; !a.full {
@@ -726,7 +734,7 @@ func (p *parser) plain(indent, start, end int, stop byte) *yaml.Node {
 	line, col := p.line, p.col(start)
 	value := p.src[start:end]
 	p.pos = end
-	var b []byte
+	var b []byte // nil until a line continues the scalar
 	for stop == '\n' {
 		// Count the line ends to the next content.
 		breaks := 0
@@ -761,7 +769,7 @@ func (p *parser) plain(indent, start, end int, stop byte) *yaml.Node {
 			fail()
 		}
 		if b == nil {
-			b = append(make([]byte, 0, len(value)*2+e-i), value...)
+			b = append(p.buf[:0], value...)
 		}
 		if breaks == 1 {
 			b = append(b, ' ')
@@ -775,6 +783,7 @@ func (p *parser) plain(indent, start, end int, stop byte) *yaml.Node {
 	}
 	if b != nil {
 		value = string(b)
+		p.buf = b
 	}
 	if stop == '#' {
 		p.lineRest()
@@ -818,7 +827,8 @@ func (p *parser) quoted(indent int) *yaml.Node {
 // quotedSlow reads a quoted scalar with escapes or line breaks as yaml.v3
 // folds them.
 func (p *parser) quotedSlow(indent int, q byte) string {
-	var b []byte
+	b := p.buf[:0]
+	defer func() { p.buf = b }()
 	p.pos++
 	for {
 		if p.pos >= len(p.src) {
@@ -1001,7 +1011,7 @@ func (p *parser) blockScalar(indent int) *yaml.Node {
 			blockIndent += indent
 		}
 	}
-	var b []byte
+	b := p.buf[:0]
 	trailing := p.blockBreaks(&blockIndent, indent)
 	leadingBreak, leadingBlank := false, false
 	for p.pos < len(p.src) && p.pos-p.lineStart == blockIndent {
@@ -1036,6 +1046,7 @@ func (p *parser) blockScalar(indent int) *yaml.Node {
 		}
 	}
 	n.Value = string(b)
+	p.buf = b
 	return n
 }
 
