@@ -171,20 +171,26 @@ func SARIF(w io.Writer, results []analyzer.FileResult, o Options) error {
 	out.value(sarifTool{Driver: driver})
 	out.raw(`,"columnKind":"unicodeCodePoints","results":[`)
 	all := findingsOf(results)
+	// Each file's URI once, not at each finding and fix.
+	uris := make(map[*analyzer.FileResult]string, len(results))
+	for i := range results {
+		uris[&results[i]] = sarifURI(results[i].Path)
+	}
 	out.list(len(all), "", "", func(i int) any {
-		res, f := *all[i].r, all[i].f
+		res, f := all[i].r, all[i].f
+		uri := uris[res]
 		return &sarifResult{
 			RuleID: f.Rule.Code, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity),
 			Message: sarifText{Text: f.Message},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifArtifact{URI: sarifURI(res.Path)},
+				ArtifactLocation: sarifArtifact{URI: uri},
 				Region: sarifRegion{
 					StartLine: f.Range.Start.Line, StartColumn: f.Range.Start.Column,
 					EndLine: f.Range.End.Line, EndColumn: f.Range.End.Column,
 				},
 			}}},
 			PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
-			Fixes:               sarifFixes(res, f.Fixes),
+			Fixes:               sarifFixes(res.Lines, uri, f.Fixes),
 			RelatedLocations:    sarifRelatedOf(f.Related),
 			Properties:          sarifSource(f.Source),
 		}
@@ -202,15 +208,15 @@ func sarifSource(source *analyzer.Source) *sarifResultProperties {
 
 // sarifFixes renders fixes as SARIF replacements. Manual fixes have
 // placeholders and are left out: SARIF consumers may apply fixes blindly.
-func sarifFixes(res analyzer.FileResult, fs []fixes.Fix) []sarifFix {
+func sarifFixes(lines *analyzer.Lines, uri string, fs []fixes.Fix) []sarifFix {
 	var out []sarifFix
 	for _, fx := range fs {
 		if fx.Safety == fixes.Manual {
 			continue
 		}
-		change := sarifArtifactEdit{ArtifactLocation: sarifArtifact{URI: sarifURI(res.Path)}}
+		change := sarifArtifactEdit{ArtifactLocation: sarifArtifact{URI: uri}}
 		for _, e := range fixes.Sorted(fx.Edits) {
-			r := res.Lines.Range(e.Start, e.End)
+			r := lines.Range(e.Start, e.End)
 			change.Replacements = append(change.Replacements, sarifReplacement{
 				DeletedRegion:   sarifRegion{StartLine: r.Start.Line, StartColumn: r.Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column},
 				InsertedContent: sarifText{Text: e.NewText},
