@@ -135,7 +135,7 @@ type parser struct {
 	buf      []byte       // scratch for scalars whose value is not a substring
 	estimate int          // nodes expected
 	// How many nodes and content pointers the tree has, and whether they
-	// outgrew the arena's memory.
+	// outgrew the memory the parse started with (an arena's).
 	nodes, nptrs int
 	grew         bool
 	depth        int // nesting of the node being parsed
@@ -734,7 +734,8 @@ func (p *parser) plain(indent, start, end int, stop byte) *yaml.Node {
 	line, col := p.line, p.col(start)
 	value := p.src[start:end]
 	p.pos = end
-	var b []byte // nil until a line continues the scalar
+	var b []byte
+	folded := false // a line continues the scalar: its value is b
 	for stop == '\n' {
 		// Count the line ends to the next content.
 		breaks := 0
@@ -768,8 +769,8 @@ func (p *parser) plain(indent, start, end int, stop byte) *yaml.Node {
 		if st == ':' {
 			fail()
 		}
-		if b == nil {
-			b = append(p.buf[:0], value...)
+		if !folded {
+			b, folded = append(p.buf[:0], value...), true
 		}
 		if breaks == 1 {
 			b = append(b, ' ')
@@ -781,7 +782,7 @@ func (p *parser) plain(indent, start, end int, stop byte) *yaml.Node {
 		b = append(b, p.src[i:e]...)
 		p.pos, stop = e, st
 	}
-	if b != nil {
+	if folded {
 		value = string(b)
 		p.buf = b
 	}
