@@ -326,3 +326,30 @@ func TestPrintable8(t *testing.T) {
 		}
 	}
 }
+
+// TestArenaReusesMemory: once an arena has room for a text's tree, parsing
+// it again after Reset builds the tree in the same memory, and allocates
+// less than a plain parse (no slabs).
+func TestArenaReusesMemory(t *testing.T) {
+	text := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {app: web}\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25\n    args: |\n      a\n      b\n"
+	var a Arena
+	ParseIn(text, &a) // a fresh arena has no room: this sizes it
+	a.Reset()
+	second, ok := ParseIn(text, &a)
+	if !ok {
+		t.Fatal("not parsed")
+	}
+	a.Reset()
+	if third, _ := ParseIn(text, &a); third != second {
+		t.Error("after Reset, the tree is not built in the arena's memory")
+	}
+	a.Reset()
+	inArena := testing.AllocsPerRun(50, func() {
+		ParseIn(text, &a)
+		a.Reset()
+	})
+	plain := testing.AllocsPerRun(50, func() { Parse(text) })
+	if inArena > plain-2 {
+		t.Errorf("%v allocations in an arena, %v without: the slabs are not reused", inArena, plain)
+	}
+}
