@@ -780,22 +780,13 @@ func (f *ConfigFinder) File(path string) (Config, error) {
 	return r.cfg, r.err
 }
 
-// exists tells whether a config file is at path.
-func (f *ConfigFinder) exists(path string) bool {
-	if f.Listing.Absent(path) {
-		return false
-	}
-	_, err := os.Stat(path)
-	return err == nil
-}
-
 func (f *ConfigFinder) forDir(dir string) (Config, error) {
 	if r, ok := f.dirs[dir]; ok {
 		return r.cfg, r.err
 	}
 	var r configResult
 	candidate := filepath.Join(dir, ConfigFileName)
-	if f.exists(candidate) {
+	if f.Listing.Exists(candidate) {
 		r.cfg, r.err = LoadConfig(candidate, f.rules)
 	} else if parent := filepath.Dir(dir); parent != dir {
 		r.cfg, r.err = f.forDir(parent)

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -65,6 +66,16 @@ func (l *Listing) entries(path string) (folderEntries, string, bool) {
 func (l *Listing) Absent(path string) bool {
 	f, name, ok := l.entries(path)
 	return ok && !f.folded[strings.ToLower(name)]
+}
+
+// Exists tells whether path can be stat'ed, without asking the file
+// system when the walk knows it is absent.
+func (l *Listing) Exists(path string) bool {
+	if l.Absent(path) {
+		return false
+	}
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // IsDir tells whether path is a folder, when the walk saw it (a link is

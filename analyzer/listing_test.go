@@ -65,6 +65,11 @@ func TestListing(t *testing.T) {
 			t.Errorf("Absent(%s) = %v, want %v", c.path, got, c.absent)
 		}
 	}
+	for path, want := range map[string]bool{"app/pod.yaml": true, "app/kustomization.yaml": false, "ignored/pod.yaml": true, "ignored/x": false} {
+		if got := l.Exists(filepath.Join(dir, path)); got != want {
+			t.Errorf("Exists(%s) = %v, want %v", path, got, want)
+		}
+	}
 	for _, c := range []struct {
 		path         string
 		isDir, known bool

@@ -193,12 +193,6 @@ func (c *ChartFinder) owner(path string) string {
 	return c.relative(path, chart)
 }
 
-// statOK tells whether path can be stat'ed.
-func statOK(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
-
 // chartOf returns the nearest folder at or above dir holding a
 // Chart.yaml, absolute; "" when none.
 func (c *ChartFinder) chartOf(dir string) string {
@@ -209,7 +203,7 @@ func (c *ChartFinder) chartOf(dir string) string {
 	}
 	c.mu.Unlock()
 	r := ""
-	if chart := filepath.Join(dir, "Chart.yaml"); !c.listing.Absent(chart) && statOK(chart) {
+	if c.listing.Exists(filepath.Join(dir, "Chart.yaml")) {
 		r = dir
 	} else if parent := filepath.Dir(dir); parent != dir {
 		r = c.chartOf(parent)
