@@ -498,12 +498,17 @@ func (e *Engine) FixFiles(ctx context.Context, paths []string, listing *Listing,
 		if err != nil {
 			return FileFix{Path: path, Err: err}
 		}
-		fixed, applied := e.FixText(ctx, path, text, opts, cfg, accept)
-		doc := Parse(path, fixed, opts)
-		findings := e.Run(ctx, doc, cfg)
-		for i := range findings {
-			findings[i].Fix = nil
+		r := e.fixText(ctx, path, text, opts, cfg, -1, accept)
+		// What remains: the last round's analysis of the fixed text, when
+		// it made one.
+		doc, findings := r.doc, r.findings
+		if doc == nil {
+			doc = Parse(path, r.text, opts)
+			findings = e.Run(ctx, doc, cfg)
 		}
-		return FileFix{Path: path, Old: text, New: fixed, Applied: applied, Lines: doc.Lines, Findings: findings}
+		for i := range findings {
+			findings[i].Fix, findings[i].Fixes, findings[i].Hint = nil, nil, nil
+		}
+		return FileFix{Path: path, Old: text, New: r.text, Applied: r.applied, Lines: doc.Lines, Findings: findings}
 	}, func(path string, err error) FileFix { return FileFix{Path: path, Err: err} })
 }

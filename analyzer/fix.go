@@ -574,25 +574,43 @@ const maxRounds = 8
 // result never has more syntax errors than the input; if it would, the
 // input is returned unchanged with no fixes.
 func (e *Engine) FixText(ctx context.Context, path string, text []byte, opts ParseOptions, cfg *Config, accept func(*Finding, fixes.Fix) bool) ([]byte, []AppliedFix) {
-	return e.fixText(ctx, path, text, opts, cfg, -1, accept)
+	r := e.fixText(ctx, path, text, opts, cfg, -1, accept)
+	return r.text, r.applied
 }
 
 // FixScope is FixText for the findings of one scope: those whose
 // ScopeStart is scopeStart (a container, an object, a Dockerfile stage).
 // The scope is followed across rounds as edits before it shift it.
 func (e *Engine) FixScope(ctx context.Context, path string, text []byte, opts ParseOptions, cfg *Config, scopeStart int, accept func(*Finding, fixes.Fix) bool) ([]byte, []AppliedFix) {
-	return e.fixText(ctx, path, text, opts, cfg, scopeStart, accept)
+	r := e.fixText(ctx, path, text, opts, cfg, scopeStart, accept)
+	return r.text, r.applied
+}
+
+// fixed is what fixText made: the text and the fixes applied, and, when
+// the last round analyzed the text returned (it found nothing more to
+// fix), that analysis — what remains to be reported of the file.
+type fixed struct {
+	text     []byte
+	applied  []AppliedFix
+	doc      *Document
+	findings []Finding
 }
 
 // fixText stops at a cancelled ctx with the input unchanged: half a
 // fix-all is not what was asked for.
-func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts ParseOptions, cfg *Config, scope int, accept func(*Finding, fixes.Fix) bool) ([]byte, []AppliedFix) {
+func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts ParseOptions, cfg *Config, scope int, accept func(*Finding, fixes.Fix) bool) fixed {
 	orig := Parse(path, text, opts)
 	var applied []AppliedFix
+	var last *Document   // text, when the last round found nothing to fix
+	var remain []Finding // what it found (all the findings: scope < 0)
+	var parsed *Document // text, parsed by the previous round's check
 	for round := 0; round < maxRounds; round++ {
 		doc := orig
 		if round > 0 {
-			doc = Parse(path, text, opts)
+			doc = parsed
+			if doc == nil {
+				doc = Parse(path, text, opts)
+			}
 		}
 		var chosen, firstEdits []fixes.TextEdit
 		var taken fixes.Disjoint
@@ -609,7 +627,7 @@ func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts Par
 		}
 		e.attachFixes(ctx, doc, cfg, counts, findings)
 		if ctx.Err() != nil {
-			return orig.Text, nil
+			return fixed{text: orig.Text}
 		}
 		for _, f := range findings {
 			fs := f.Fixes
@@ -624,10 +642,20 @@ func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts Par
 			applied = append(applied, AppliedFix{Rule: f.Rule, Title: fs[0].Title, Safety: fs[0].Safety, Message: f.Message})
 		}
 		if len(applied) == n {
+			last = doc
+			if scope < 0 {
+				remain = findings
+			}
 			break
 		}
 		next, err := fixes.Apply(text, chosen)
-		if err != nil || syntaxProblems(Parse(path, next, opts)) > syntaxProblems(doc) {
+		parsed = nil
+		if err == nil {
+			if p := Parse(path, next, opts); syntaxProblems(p) <= syntaxProblems(doc) {
+				parsed = p // the next round's document
+			}
+		}
+		if parsed == nil {
 			// Fixes verified one by one can still clash together (two
 			// that add the same key): take the first alone this round.
 			next, err = fixes.Apply(text, firstEdits)
@@ -643,10 +671,17 @@ func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts Par
 		}
 		text = next
 	}
-	if syntaxProblems(Parse(path, text, opts)) > syntaxProblems(orig) {
-		return orig.Text, nil
+	final := last
+	if final == nil {
+		final = Parse(path, text, opts)
 	}
-	return text, applied
+	if syntaxProblems(final) > syntaxProblems(orig) {
+		return fixed{text: orig.Text}
+	}
+	if remain == nil {
+		last = nil
+	}
+	return fixed{text: text, applied: applied, doc: last, findings: remain}
 }
 
 // shift maps an offset through edits applied to the text: edits that end

@@ -3,6 +3,7 @@ package rules_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/fixes"
@@ -197,4 +200,60 @@ func instructionKept(r string, added []string) bool {
 		}
 	}
 	return false
+}
+
+// TestFixFilesRemaining: what `hardline fix` reports as remaining in a
+// file is taken from the last round of fixing when that round analyzed
+// the fixed text; it must be what a fresh analysis of the fixed text
+// finds, for files fixed in several rounds and files with nothing to fix.
+func TestFixFilesRemaining(t *testing.T) {
+	var paths []string
+	for _, dir := range []string{filepath.Join("..", "testdata", "rules"), filepath.Join("..", "testdata", "fixes"), testenv.Optional(t, "corpus/k8s")} {
+		if dir == "" {
+			continue
+		}
+		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && analyzer.LanguageOf(path) != analyzer.Unknown {
+				paths = append(paths, path)
+			}
+			return err
+		})
+	}
+	engine := analyzer.NewEngine(rules.All())
+	cfg := analyzer.DefaultConfig()
+	cfg.Profile = analyzer.All
+	configFor := func(string) (*analyzer.Config, error) { c := cfg; return &c, nil }
+	describe := func(fs []analyzer.Finding) []string {
+		var out []string
+		for _, f := range fs {
+			out = append(out, fmt.Sprintf("%d-%d %s %s %s", f.Start, f.End, f.Rule.Code, f.Severity, f.Message))
+		}
+		return out
+	}
+	fixed, unchanged := 0, 0
+	for _, r := range engine.FixFiles(context.Background(), paths, nil, configFor, acceptAll) {
+		if r.Err != nil {
+			continue
+		}
+		if len(r.Applied) > 0 {
+			fixed++
+		} else {
+			unchanged++
+		}
+		// Parsed as the run parsed it: a kustomize patch is skipped.
+		doc := analyzer.Parse(r.Path, r.New, analyzer.ParseOptions{KustomizePatch: analyzer.IsKustomizePatch(r.Path)})
+		want := describe(engine.Run(context.Background(), doc, &cfg))
+		if diff := cmp.Diff(want, describe(r.Findings)); diff != "" {
+			t.Errorf("%s: remaining findings (-fresh +reported):\n%s", r.Path, diff)
+		}
+		for _, f := range r.Findings {
+			if f.Fix != nil || f.Fixes != nil || f.Hint != nil {
+				t.Errorf("%s: a remaining finding keeps fixes", r.Path)
+				break
+			}
+		}
+	}
+	if fixed == 0 || unchanged == 0 {
+		t.Errorf("%d files fixed, %d with nothing to fix: both kinds must be checked", fixed, unchanged)
+	}
 }
