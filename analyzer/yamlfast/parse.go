@@ -221,7 +221,11 @@ func (p *parser) node(kind yaml.Kind, tag string, line, col int) *yaml.Node {
 
 // keep records in the arena what the tree just parsed took of it.
 func (p *parser) keep(a *Arena) {
-	a.kids = p.kids[:0]
+	// The scratches are kept unless a huge tree grew them: every Reset
+	// clears the kids' whole capacity.
+	if cap(p.kids) <= maxArena {
+		a.kids = p.kids[:0]
+	}
 	if cap(p.buf) <= maxArenaBuf {
 		a.buf = p.buf
 	}
