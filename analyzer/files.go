@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"bytes"
 	"context"
 	"math/bits"
 	"os"
@@ -310,26 +309,11 @@ func (w *WorkDir) Abs(path string) (string, error) {
 // nothing (a huge file is not worth the memory) and sets opts.Skip, so the
 // file is reported as skipped.
 func readLimited(path string, limit int64, opts *ParseOptions) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	text, size, err := readFile(path, limit)
+	if err == nil && text == nil && limit > 0 && size > limit {
+		opts.Skip = TooLarge(size, limit)
 	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if limit > 0 && info.Size() > limit {
-		opts.Skip = TooLarge(info.Size(), limit)
-		return nil, nil
-	}
-	// Sized from the stat, as os.ReadFile does: io.ReadAll would grow its
-	// buffer from 512 bytes, copying a large file several times.
-	buf := bytes.NewBuffer(texts.get(int(info.Size()) + bytes.MinRead))
-	if _, err := buf.ReadFrom(f); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return text, err
 }
 
 // texts lends the buffers of files whose text nothing keeps to the files
