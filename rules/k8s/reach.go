@@ -216,10 +216,13 @@ func (g grant) powers() power {
 type roles struct {
 	byNS    map[[2]string]*object
 	cluster map[string]*object
+	// resolved remembers resolve's answers: every workload bound to a
+	// role asks for it again (results are only read).
+	resolved map[[3]string]resolved
 }
 
 func rolesOf(objs []*object) roles {
-	r := roles{byNS: map[[2]string]*object{}, cluster: map[string]*object{}}
+	r := roles{byNS: map[[2]string]*object{}, cluster: map[string]*object{}, resolved: map[[3]string]resolved{}}
 	for _, o := range objs {
 		switch {
 		case o.Role == nil:
@@ -243,6 +246,16 @@ type resolved struct {
 // resolve returns what the role a binding references grants. A role the
 // set does not hold and hardline does not know is not judged.
 func (r roles) resolve(kind, name, ns string) resolved {
+	key := [3]string{kind, name, ns}
+	if got, ok := r.resolved[key]; ok {
+		return got
+	}
+	got := r.resolveNew(kind, name, ns)
+	r.resolved[key] = got
+	return got
+}
+
+func (r roles) resolveNew(kind, name, ns string) resolved {
 	if kind == "Role" {
 		o := r.byNS[[2]string{ns, name}]
 		if o == nil {
