@@ -90,8 +90,7 @@ func Discover(paths []string, opts DiscoverOptions) ([]string, error) {
 type walker struct {
 	root    string // what ignore rules are relative to
 	ignore  *gitignore.Matcher
-	listing *Listing
-	wd      WorkDir
+	listing *Listing // its WorkDir makes paths absolute
 	out     []string
 }
 
@@ -141,7 +140,7 @@ func (w *walker) dir(dir string) error {
 
 // rel is path relative to the walk's root, with slashes ("" for the root).
 func (w *walker) rel(path string) (string, error) {
-	abs, err := w.wd.Abs(path)
+	abs, err := w.listing.wd.Abs(path)
 	if err != nil {
 		return "", err
 	}
@@ -261,16 +260,14 @@ func (e *Engine) lintFile(ctx context.Context, path string, cfg *Config, patches
 	doc.releaseTrees()
 	// Nor is the text of a file without findings or facts kept (large
 	// files without findings, CRDs above all, are most of a run's bytes).
-	lines, kept := doc.Lines, false
+	lines := doc.Lines
 	switch {
 	case len(findings) == 0 && len(facts) == 0:
 		lines = nil
 	case cfg.ReleaseText:
 		lines.Release(path)
-	default:
-		kept = true
 	}
-	if !kept {
+	if lines == nil || cfg.ReleaseText {
 		// Nothing keeps the text (results' strings are their own): the
 		// next file is read into its memory.
 		texts.put(text)
