@@ -67,8 +67,15 @@ const examplesSummary = "8 errors, 12 warnings in 2 files · 2 fixable with hard
 
 // TestExamples pins the quick start's output in every format: the full
 // format ends with the summary, the others leave stdout to the findings
-// and write it on stderr.
+// and write it on stderr; the README quotes the summary.
 func TestExamples(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "\n"+examplesSummary+"\n") {
+		t.Errorf("the README's quick start does not end with %q", examplesSummary)
+	}
 	for _, format := range report.Formats {
 		code, out, errOut := runCLI(t, "", "lint", "--format", format, "testdata/examples")
 		wantErr := "hardline: " + examplesSummary + "\n"
