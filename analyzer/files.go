@@ -78,7 +78,15 @@ func Discover(paths []string, opts DiscoverOptions) ([]string, error) {
 		// A link to a folder, named, is walked through: reading it follows
 		// the link.
 		w := walker{root: root, ignore: ignore, listing: listing, out: out}
-		if err := w.dir(p); err != nil {
+		abs, err := listing.wd.Abs(p)
+		if err != nil {
+			return nil, err
+		}
+		rel, err := w.relOf(abs)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.dir(p, abs, rel, false); err != nil {
 			return nil, err
 		}
 		out = w.out
@@ -94,20 +102,18 @@ type walker struct {
 	out     []string
 }
 
-// dir adds the files under dir that hardline reads, in the order
-// filepath.WalkDir visits them. Each folder is read before its ignore
-// files are looked for: its listing says which are there.
-func (w *walker) dir(dir string) error {
+// dir adds the files under dir (absolute abs, rel to the walk's root) that
+// hardline reads, in the order filepath.WalkDir visits them. Each folder
+// is read before its ignore files are looked for: its listing says which
+// are there. clean says dir is clean, so that its entries' paths are
+// joined without cleaning them again (the folder named may not be).
+func (w *walker) dir(dir, abs, rel string, clean bool) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}
-	w.listing.add(dir, entries)
+	w.listing.add(abs, entries)
 	if w.ignore != nil {
-		rel, err := w.rel(dir)
-		if err != nil {
-			return err
-		}
 		for _, name := range gitignore.Files {
 			if p := filepath.Join(dir, name); !w.listing.Absent(p) {
 				w.ignore.AddFile(p, rel)
@@ -115,40 +121,58 @@ func (w *walker) dir(dir string) error {
 		}
 	}
 	for _, e := range entries {
-		path := filepath.Join(dir, e.Name())
-		var rel string
-		if w.ignore != nil {
-			if rel, err = w.rel(path); err != nil {
-				return err
-			}
-		}
+		name := e.Name()
+		childRel := joinRel(rel, name)
 		if e.IsDir() {
-			if alwaysSkipped[e.Name()] || w.ignore != nil && w.ignore.Ignored(rel, true) {
+			if alwaysSkipped[name] || w.ignore != nil && w.ignore.Ignored(childRel, true) {
 				continue
 			}
-			if err := w.dir(path); err != nil {
+			if err := w.dir(joinPath(dir, name, clean), joinPath(abs, name, true), childRel, true); err != nil {
 				return err
 			}
 			continue
 		}
-		if e.Type().IsRegular() && LanguageOf(path) != Unknown && (w.ignore == nil || !w.ignore.Ignored(rel, false)) {
-			w.out = append(w.out, path)
+		if e.Type().IsRegular() && LanguageOf(name) != Unknown && (w.ignore == nil || !w.ignore.Ignored(childRel, false)) {
+			w.out = append(w.out, joinPath(dir, name, clean))
 		}
 	}
 	return nil
 }
 
-// rel is path relative to the walk's root, with slashes ("" for the root).
-func (w *walker) rel(path string) (string, error) {
-	abs, err := w.listing.wd.Abs(path)
+// relOf is abs relative to the walk's root, with slashes ("" for the root).
+func (w *walker) relOf(abs string) (string, error) {
+	if w.ignore == nil {
+		return "", nil
+	}
+	rel, err := filepath.Rel(w.root, abs)
 	if err != nil {
 		return "", err
 	}
-	rel, _ := filepath.Rel(w.root, abs)
 	if rel = filepath.ToSlash(rel); rel == "." {
 		rel = ""
 	}
 	return rel, nil
+}
+
+// joinPath is filepath.Join(dir, name) for a name read from dir; when dir
+// is clean it skips Join's cleaning, which a walk would pay for every
+// path of a large repository.
+func joinPath(dir, name string, clean bool) string {
+	switch {
+	case !clean || dir == ".":
+		return filepath.Join(dir, name)
+	case os.IsPathSeparator(dir[len(dir)-1]):
+		return dir + name
+	}
+	return dir + string(filepath.Separator) + name
+}
+
+// joinRel extends a path relative to the walk's root by a name.
+func joinRel(rel, name string) string {
+	if rel == "" {
+		return name
+	}
+	return rel + "/" + name
 }
 
 // ignoreFor prepares the ignore rules for a walk of dir: in a git

@@ -33,12 +33,9 @@ func NewListing() *Listing {
 	return &Listing{dirs: map[string]folderEntries{}}
 }
 
-// add records the entries of dir, as the walk read them.
-func (l *Listing) add(dir string, entries []fs.DirEntry) {
-	abs, err := l.wd.Abs(dir)
-	if err != nil {
-		return
-	}
+// add records the entries of the clean absolute folder abs, as the walk
+// read them.
+func (l *Listing) add(abs string, entries []fs.DirEntry) {
 	f := folderEntries{types: make(map[string]fs.FileMode, len(entries)), folded: make(map[string]bool, len(entries))}
 	for _, e := range entries {
 		f.types[e.Name()] = e.Type()
@@ -57,8 +54,16 @@ func (l *Listing) entries(path string) (folderEntries, string, bool) {
 	if err != nil {
 		return folderEntries{}, "", false
 	}
-	f, ok := l.dirs[filepath.Dir(abs)]
-	return f, filepath.Base(abs), ok
+	// abs is clean: below the root, its folder and name split at the
+	// last separator, without filepath.Dir's cleaning it again.
+	var dir, name string
+	if i := strings.LastIndexByte(abs, filepath.Separator); i > len(filepath.VolumeName(abs)) {
+		dir, name = abs[:i], abs[i+1:]
+	} else {
+		dir, name = filepath.Dir(abs), filepath.Base(abs)
+	}
+	f, ok := l.dirs[dir]
+	return f, name, ok
 }
 
 // Absent tells whether the walk read path's folder and found nothing named
