@@ -98,6 +98,7 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 		orig = newOriginals(doc)
 	}
 	var found findingChunks
+	shared := &passRun{Doc: doc, Config: cfg, engine: e, memo: memo}
 	if len(doc.Objects) < parallelRulesObjects {
 		passes := make([]Pass, len(analysis)) // one allocation for the file's
 		for i, r := range analysis {
@@ -105,7 +106,7 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 				return nil, nil, nil
 			}
 			from := found.n
-			passes[i] = Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, out: &found}
+			passes[i] = Pass{Rule: r, out: &found, passRun: shared}
 			ok := runRule(&passes[i])
 			orig.add(r, ok, &found, from)
 		}
@@ -118,7 +119,7 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 		ok := make([]bool, len(analysis))
 		Parallel(len(analysis), func(i int) {
 			if ctx.Err() == nil {
-				ok[i] = runRule(&Pass{Rule: analysis[i], Doc: doc, Config: cfg, engine: e, memo: memo, out: &outs[i]})
+				ok[i] = runRule(&Pass{Rule: analysis[i], out: &outs[i], passRun: shared})
 			}
 		})
 		if ctx.Err() != nil {
@@ -148,7 +149,7 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 	if len(review) > 0 {
 		var late findingChunks
 		for _, r := range review {
-			runRule(&Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, out: &late, sups: sups})
+			runRule(&Pass{Rule: r, out: &late, passRun: &passRun{Doc: doc, Config: cfg, engine: e, memo: memo, sups: sups}})
 		}
 		kept = late.keep(kept, func(f *Finding) bool { return e.keep(doc, cfg, f, sups, false) })
 	}

@@ -441,15 +441,15 @@ func (v *verifier) identities(doc *Document) map[identity]int {
 // count adds to ids what the analysis rules of the document's language
 // find, but for those in done, with one memo shared by the rules.
 func (v *verifier) count(doc *Document, ids map[identity]int, done map[*Rule]bool) {
-	var memo *memo
+	var shared *passRun
 	for _, r := range v.e.rules {
 		if r.Phase != AnalyzePhase || r.Language != "" && r.Language != doc.Language || done[r] {
 			continue
 		}
-		if memo == nil {
-			memo = newMemo()
+		if shared == nil {
+			shared = &passRun{Doc: doc, Config: v.cfg, engine: v.e, memo: newMemo(), ids: ids}
 		}
-		runRule(&Pass{Rule: r, Doc: doc, Config: v.cfg, engine: v.e, memo: memo, ids: ids})
+		runRule(&Pass{Rule: r, passRun: shared})
 	}
 }
 

@@ -7,7 +7,7 @@ import "testing"
 // server's workspaces, tests) never see each other's.
 func TestPolicyRulesPerEngine(t *testing.T) {
 	a, b := NewEngine(nil), NewEngine(nil)
-	pass := &Pass{engine: a}
+	pass := &Pass{passRun: &passRun{engine: a}}
 	made := pass.PolicyRule("POL-main-warn", Warning, "data.main.warn")
 	if again := pass.PolicyRule("POL-main-warn", Error, "other"); again != made {
 		t.Error("one code made two rules in one engine")

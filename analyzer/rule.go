@@ -259,13 +259,20 @@ func hintOf(fx fixes.Fix) *FixHint {
 // Pass hands a rule one document and collects what it reports.
 type Pass struct {
 	Rule *Rule
-	Doc  *Document
+	out  *findingChunks
+	// The rest is the same for every rule of a run: a file runs a hundred
+	// rules, and their passes are made and written on every file.
+	*passRun
+}
+
+// passRun is what the passes of one run over a document share.
+type passRun struct {
+	Doc *Document
 	// Config is the configuration the document is analyzed under (never
 	// nil); rules read settings such as the target Kubernetes version.
 	Config *Config
 	engine *Engine
 	memo   *memo
-	out    *findingChunks
 	// ids, when set, makes the pass count findings by identity instead of
 	// collecting them: fix verification needs only the counts.
 	ids  map[identity]int

@@ -111,11 +111,12 @@ func (p *Pass) Locate(start, end int) Location {
 // panic is (runRule) when there is an out: its checks across objects would
 // otherwise pass having checked nothing.
 func (e *Engine) collect(doc *Document, cfg *Config, memo *memo, facts *[]Fact, in *SetScope, out *findingChunks) {
+	shared := &passRun{Doc: doc, Config: cfg, engine: e, memo: memo, facts: facts, set: in}
 	for _, r := range e.rules {
 		if r.Phase != SetPhase || r.Collect == nil || !cfg.Enabled(r) || r.Language != "" && r.Language != doc.Language {
 			continue
 		}
-		p := &Pass{Rule: r, Doc: doc, Config: cfg, engine: e, memo: memo, facts: facts, set: in, out: out}
+		p := &Pass{Rule: r, out: out, passRun: shared}
 		func() {
 			defer func() {
 				if v := recover(); v != nil && out != nil {
