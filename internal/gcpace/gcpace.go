@@ -20,9 +20,11 @@ import (
 const (
 	// percent is GOGC while the heap is small.
 	percent = 400
-	// limit bounds the heap while it is: about what the default pacing
-	// peaks at over the corpus.
-	limit = 72 << 20
+	// limit bounds the heap while it is. Over the corpus, 96 MiB rather
+	// than 72 (about the default pacing's peak) is 7 collections instead
+	// of 9 and 4 % less wall time, for 10 MB more peak RSS (at most 127
+	// MB in 15 runs; the target is 150).
+	limit = 96 << 20
 	// release is the live heap from which the default pacing returns:
 	// half the limit, so the collector never runs for a few free bytes.
 	release = limit / 2
