@@ -133,8 +133,10 @@ type Document struct {
 	// editors caches YAMLEditor's editors by document root; fixes are computed
 	// concurrently (verification, the language server).
 	editors sync.Map
-	// arena: ParseOptions'.
-	arena *yamlfast.Arena
+	// arena: ParseOptions'; moreArenas hold the trees of the parts
+	// decoded in parallel (decodeParallel).
+	arena      *yamlfast.Arena
+	moreArenas []*yamlfast.Arena
 	// dockerfileEditor is DockerfileEditor's, made once: learning the
 	// file's style reads every instruction and line break.
 	dockerfileEditor     *fixes.Dockerfile

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,8 +60,12 @@ func parseYAML(d *Document, cache *ParseCache) {
 	syntax := len(d.Problems)
 	chunks := splitYAML(d.Text)
 	d.Stats.Documents = len(chunks)
-	for _, c := range chunks {
-		d.decodeChunk(c, cache)
+	if parts := runtime.GOMAXPROCS(0); cache == nil && parts > 1 && len(chunks) >= 2*parts && len(d.Text) >= parallelParseBytes {
+		d.decodeParallel(chunks, parts)
+	} else {
+		for _, c := range chunks {
+			d.decodeChunk(c, cache)
+		}
 	}
 	cache.rotate()
 	// A stream that only fails where template actions sit is a template
@@ -242,6 +247,46 @@ func (d *Document) decodeChunk(c chunk, cache *ParseCache) {
 	}
 }
 
+// parallelParseBytes is the size from which a stream of documents is
+// decoded on all cores: a large rendered chart or cluster dump would parse
+// on one core while the others wait for its objects.
+const parallelParseBytes = 256 << 10
+
+// decodeParallel decodes chunks in parts of about equal bytes, one
+// goroutine each, into documents of their own, then takes their objects
+// and problems in text order: what decoding them one after the other
+// gives. Each part's trees have their own arena (releaseTrees).
+func (d *Document) decodeParallel(chunks []chunk, parts int) {
+	subs := make([]*Document, parts)
+	panics := make([]any, parts)
+	Parallel(parts, func(i int) {
+		lo := sort.Search(len(chunks), func(j int) bool { return chunks[j].start >= i*len(d.Text)/parts })
+		hi := sort.Search(len(chunks), func(j int) bool { return chunks[j].start >= (i+1)*len(d.Text)/parts })
+		sub := &Document{Path: d.Path, Language: d.Language, Text: d.Text, Lines: d.Lines, limits: d.limits}
+		if d.arena != nil {
+			sub.arena = arenas.Get().(*yamlfast.Arena)
+		}
+		subs[i] = sub
+		// A parser bug becomes the file's syntax error (Parse), not a
+		// crash: the panic is raised again on Parse's goroutine.
+		defer func() { panics[i] = recover() }()
+		for _, c := range chunks[lo:hi] {
+			sub.decodeChunk(c, nil)
+		}
+	})
+	for i, sub := range subs {
+		d.Objects = append(d.Objects, sub.Objects...)
+		d.Problems = append(d.Problems, sub.Problems...)
+		d.Stats.Decoded += sub.Stats.Decoded
+		if sub.arena != nil {
+			d.moreArenas = append(d.moreArenas, sub.arena)
+		}
+		if panics[i] != nil {
+			panic(panics[i])
+		}
+	}
+}
+
 // decode decodes the documents of src, the chunk of the text that ends at
 // end, with absolute lines: with yamlfast when it reads the chunk, else
 // with yaml.v3 (which words the syntax errors).
@@ -278,12 +323,13 @@ var arenas = sync.Pool{New: func() any { return new(yamlfast.Arena) }}
 // releaseTrees gives the memory of the document's trees back for others'
 // (ParseOptions.arena): nothing may read them after.
 func (d *Document) releaseTrees() {
-	if d.arena == nil {
-		return
+	for _, a := range append(d.moreArenas, d.arena) {
+		if a != nil {
+			a.Reset()
+			arenas.Put(a)
+		}
 	}
-	d.arena.Reset()
-	arenas.Put(d.arena)
-	d.arena = nil
+	d.arena, d.moreArenas = nil, nil
 }
 
 // accept checks a decoded document before anything walks it: one whose

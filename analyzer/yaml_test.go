@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"hardline.dev/hardline/analyzer/yamlfast"
 )
 
 func parseK8s(t *testing.T, text string) *Document {
@@ -321,5 +323,88 @@ func TestListItemsShareDocumentWork(t *testing.T) {
 	}
 	if p := d.Objects[50]; p.Source != "chart/templates/pod.yaml" || d.YAMLEditor(p) == d.YAMLEditor(d.Objects[0]) {
 		t.Errorf("the Pod: source %q, shares the List's editor: %v", p.Source, d.YAMLEditor(p) == d.YAMLEditor(d.Objects[0]))
+	}
+}
+
+// TestParallelDecode: a large stream decoded in parts on several
+// goroutines (decodeParallel) has the objects, problems and counts of the
+// same stream decoded one document after the other, for any number of
+// parts, with broken documents, duplicate keys, Lists and Helm's source
+// comments among them.
+func TestParallelDecode(t *testing.T) {
+	var b strings.Builder
+	for i := 0; b.Len() < parallelParseBytes+1000; i++ {
+		switch i % 7 {
+		case 0:
+			fmt.Fprintf(&b, "---\n# Source: chart/templates/d%d.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d%d, namespace: ns}\nspec:\n  template:\n    spec:\n      containers:\n      - {name: c, image: nginx}\n", i, i)
+		case 1:
+			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p%d\n  name: again\n", i) // a duplicate key
+		case 2:
+			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a%d}}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: b%d}}\n", i, i)
+		case 3:
+			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Service\nmetadata: {name: s%d\nspec: [\n", i) // a syntax error
+		default:
+			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa%d\n  labels: &l {a: b}\n  annotations: *l\n", i)
+		}
+	}
+	text := []byte(b.String())
+	type object struct {
+		Ref                        ObjectRef
+		Start, End, DocStart, Line int
+		Source                     string
+	}
+	view := func(d *Document) ([]object, []Problem, ParseStats) {
+		var objs []object
+		for _, o := range d.Objects {
+			objs = append(objs, object{o.ObjectRef, o.Start, o.End, o.DocStart, o.Node.Line, o.Source})
+		}
+		return objs, d.Problems, d.Stats
+	}
+	want := &Document{Path: "s.yaml", Language: Kubernetes, Text: text, Lines: NewLines(text), limits: DefaultConfig().Limits}
+	chunks := splitYAML(text)
+	for _, c := range chunks {
+		want.decodeChunk(c, nil)
+	}
+	wantObjs, wantProblems, wantStats := view(want)
+	if len(wantObjs) < 1000 || len(wantProblems) < 100 {
+		t.Fatalf("the stream has %d objects and %d problems: too few to compare", len(wantObjs), len(wantProblems))
+	}
+	for _, parts := range []int{2, 3, 8} {
+		got := &Document{Path: "s.yaml", Language: Kubernetes, Text: text, Lines: NewLines(text), limits: DefaultConfig().Limits,
+			arena: arenas.Get().(*yamlfast.Arena)}
+		got.decodeParallel(chunks, parts)
+		objs, problems, stats := view(got)
+		if diff := cmp.Diff(wantObjs, objs); diff != "" {
+			t.Errorf("%d parts: objects (-sequential +parallel):\n%s", parts, diff)
+		}
+		if diff := cmp.Diff(wantProblems, problems); diff != "" {
+			t.Errorf("%d parts: problems (-sequential +parallel):\n%s", parts, diff)
+		}
+		if stats != wantStats {
+			t.Errorf("%d parts: stats %+v, sequential %+v", parts, stats, wantStats)
+		}
+		if len(got.moreArenas) != parts {
+			t.Errorf("%d parts: %d arenas to release", parts, len(got.moreArenas))
+		}
+		got.releaseTrees()
+		if got.arena != nil || got.moreArenas != nil {
+			t.Errorf("%d parts: arenas kept after releaseTrees", parts)
+		}
+	}
+	// A panic in a part reaches the caller's goroutine, where Parse turns
+	// it into the file's syntax error (here: no Lines to place objects).
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("a part's panic did not reach decodeParallel's caller")
+			}
+		}()
+		broken := &Document{Path: "s.yaml", Language: Kubernetes, Text: text, limits: DefaultConfig().Limits}
+		broken.decodeParallel(chunks, 2)
+	}()
+	// Parse takes the parallel path for such a stream (a cache keeps the
+	// serial one, for the editor).
+	if d := Parse("s.yaml", text, ParseOptions{}); cmp.Diff(wantProblems, d.Problems) != "" || len(d.Objects) != len(wantObjs) {
+		t.Errorf("Parse: %d objects, %d problems; want %d, %d", len(d.Objects), len(d.Problems), len(wantObjs), len(wantProblems))
 	}
 }
