@@ -118,16 +118,10 @@ var runtimeLabels = map[string]bool{
 }
 
 // judged tells whether a selector can be judged against the pods of the
-// set: each key it selects on is a label some of those pods carry (a
-// selector on keys none of them has targets pods made elsewhere, by an
-// operator at run time).
-func (s selector) judged(pods []*object) bool {
-	keys := map[string]bool{}
-	for _, w := range pods {
-		for k := range w.Pod.Labels {
-			keys[k] = true
-		}
-	}
+// set: each key it selects on is a label some of those pods carry (keys,
+// labelKeys of the pods: a selector on keys none of them has targets pods
+// made elsewhere, by an operator at run time).
+func (s selector) judged(keys map[string]bool) bool {
 	for k := range s.Labels {
 		if !keys[k] {
 			return false
@@ -139,6 +133,17 @@ func (s selector) judged(pods []*object) bool {
 		}
 	}
 	return true
+}
+
+// labelKeys are the label keys some of pods carry.
+func labelKeys(pods []*object) map[string]bool {
+	keys := map[string]bool{}
+	for _, w := range pods {
+		for k := range w.Pod.Labels {
+			keys[k] = true
+		}
+	}
+	return keys
 }
 
 // selector is a label selector: matchLabels and matchExpressions.
@@ -235,10 +240,14 @@ func objects(p *analyzer.Pass) []*object {
 		d := p.Doc
 		for _, o := range d.Objects {
 			obj := &object{Ref: o.ObjectRef, Namespace: p.Namespace(o), Custom: !builtinGroups[o.Group()] && pods[o] == nil}
-			at := o.Start
-			end := d.Lines.End(d.Lines.Line(at))
+			// At the kind, or the object's first line: the lines of a file
+			// are indexed only when something asks for them.
+			var at, end int
 			if f, ok := analyzer.Lookup(o.Node, "kind"); ok {
 				at, end = d.FieldSpan(f)
+			} else {
+				at = o.Start
+				end = d.Lines.End(d.Lines.Line(at))
 			}
 			obj.At = p.Locate(at, end)
 			switch {
@@ -450,10 +459,14 @@ func related(objs []*object, message func(*object) string, limit int) []analyzer
 type pods struct {
 	byNS     map[string][]*object
 	operated map[string]bool
+	// keys holds labelKeys of each namespace's pods, found once: every
+	// Service of a namespace asks (a set of thousands of each).
+	keys map[string]map[string]bool
 }
 
 func podsOf(objs []*object) pods {
-	return pods{byNS: byNamespace(objs, func(o *object) bool { return o.Pod != nil }), operated: operated(objs)}
+	return pods{byNS: byNamespace(objs, func(o *object) bool { return o.Pod != nil }), operated: operated(objs),
+		keys: map[string]map[string]bool{}}
 }
 
 // dangling tells whether sel selects none of the pods of namespace ns,
@@ -461,7 +474,15 @@ func podsOf(objs []*object) pods {
 // make others, and they carry the labels sel names.
 func (x pods) dangling(ns string, sel selector) bool {
 	in := x.byNS[ns]
-	if x.operated[ns] || len(in) == 0 || !sel.judged(in) {
+	if x.operated[ns] || len(in) == 0 {
+		return false
+	}
+	keys, ok := x.keys[ns]
+	if !ok {
+		keys = labelKeys(in)
+		x.keys[ns] = keys
+	}
+	if !sel.judged(keys) {
 		return false
 	}
 	for _, w := range in {
