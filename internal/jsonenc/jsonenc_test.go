@@ -26,3 +26,22 @@ func FuzzJSONString(f *testing.F) {
 		}
 	})
 }
+
+// TestEveryByteAtEveryPosition: each byte value, at each position of the
+// eight bytes passed at once and around them, is quoted as encoding/json
+// quotes it.
+func TestEveryByteAtEveryPosition(t *testing.T) {
+	for c := range 256 {
+		for pos := range 17 {
+			b := []byte("abcdefghijklmnopq")
+			b[pos] = byte(c)
+			want, err := json.Marshal(string(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := AppendString(nil, string(b)); string(got) != string(want) {
+				t.Errorf("byte %#x at %d: got %s, want %s", c, pos, got, want)
+			}
+		}
+	}
+}
