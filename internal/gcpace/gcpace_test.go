@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
 	"time"
 )
@@ -30,22 +31,46 @@ func TestPacing(t *testing.T) {
 	if got := debug.SetGCPercent(percent); got != percent {
 		t.Fatalf("GOGC %d, want %d", got, percent)
 	}
-	// A live heap over release: after a collection, the default pacing.
-	keep := make([]byte, release+8<<20)
-	for i := range keep {
-		keep[i] = byte(i)
+	// A live heap over release: after a collection, a GOGC of middle
+	// without a limit; over large, the default pacing.
+	keep := grow(nil, release+8<<20)
+	collectUntil(t, func() bool { return gogc() == middle && memoryLimit() == math.MaxInt64 })
+	keep = grow(keep, large+8<<20)
+	collectUntil(t, func() bool { return gogc() == 100 })
+	if got := memoryLimit(); got != math.MaxInt64 {
+		t.Errorf("memory limit %d after release, want none", got)
 	}
-	// The pacing is given back by a cleanup after a collection, on the
-	// cleanup goroutine: collections are counted, not time.
-	for gcs := 0; debug.SetMemoryLimit(-1) != math.MaxInt64; gcs++ {
+	runtime.KeepAlive(keep)
+}
+
+// grow extends b to n bytes, each written: live heap.
+func grow(b []byte, n int) []byte {
+	for len(b) < n {
+		b = append(b, byte(len(b)))
+	}
+	return b
+}
+
+// collectUntil collects until done holds: the pacing changes in a cleanup
+// after a collection, on the cleanup goroutine, so collections are counted,
+// not time.
+func collectUntil(t *testing.T, done func() bool) {
+	t.Helper()
+	for gcs := 0; !done(); gcs++ {
 		if gcs == 1000 {
-			t.Fatal("the memory limit stayed with a large live heap, 1,000 collections on")
+			t.Fatalf("1,000 collections on, GOGC is %d and the memory limit %d", gogc(), memoryLimit())
 		}
 		runtime.GC()
 		time.Sleep(time.Millisecond) // the cleanup goroutine runs
 	}
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Errorf("GOGC %d after release, want 100", got)
-	}
-	runtime.KeepAlive(keep)
+}
+
+func gogc() int64 { return readMetric("/gc/gogc:percent") }
+
+func memoryLimit() int64 { return readMetric("/gc/gomemlimit:bytes") }
+
+func readMetric(name string) int64 {
+	s := []metrics.Sample{{Name: name}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64())
 }
