@@ -21,6 +21,8 @@ import (
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"hardline.dev/hardline/internal/ascii8"
 )
 
 // Parse parses text holding at most one YAML document (callers cut streams
@@ -187,23 +189,10 @@ func (p *parser) checkChars() bool {
 }
 
 // printable8 tells whether eight bytes are printable ASCII (0x20 to 0x7e),
-// tabs and LFs, a word at a time: most of a manifest is. Each test is exact
-// per byte: a byte's low seven bits plus a constant carry into its own high
-// bit only.
+// tabs and LFs, a word at a time: most of a manifest is.
 func printable8(s string) bool {
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	if x&highs != 0 {
-		return false
-	}
-	// The bytes equal to LF, tab and DEL: y's byte is zero.
-	lf, tab, del := x^'\n'*ones, x^'\t'*ones, x^0x7f*ones
-	isLF := ^((lf + 0x7f*ones) | lf) & highs
-	isTab := ^((tab + 0x7f*ones) | tab) & highs
-	isDel := ^((del + 0x7f*ones) | del) & highs
-	below := ^(x + 0x60*ones) & highs // under 0x20
-	return below&^isLF&^isTab|isDel == 0
+	x, ok := ascii8.Word(s)
+	return ok && ascii8.Control(x)&^ascii8.Equal(x, '\n')&^ascii8.Equal(x, '\t')|ascii8.Equal(x, 0x7f) == 0
 }
 
 // node allocates a node at 0-based line and column.

@@ -3,7 +3,11 @@
 // diagnostics), byte for byte as encoding/json writes it.
 package jsonenc
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"hardline.dev/hardline/internal/ascii8"
+)
 
 const hexDigits = "0123456789abcdef"
 
@@ -66,21 +70,8 @@ func AppendString(b []byte, s string) []byte {
 }
 
 // safe8 tells whether eight bytes are ASCII that JSON writes as they are:
-// no control character, '"', '\\', '<', '>' or '&'. Each test is exact
-// per byte: a byte's low seven bits plus a constant carry into its own
-// high bit only.
+// no control character, '"', '\\', '<', '>' or '&'.
 func safe8(s string) bool {
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	if x&highs != 0 {
-		return false
-	}
-	// equal has the high bit of each byte of x that is c.
-	equal := func(c uint64) uint64 {
-		y := x ^ c*ones
-		return ^((y + 0x7f*ones) | y) & highs
-	}
-	below := ^(x + 0x60*ones) & highs // under 0x20
-	return below|equal('"')|equal('\\')|equal('<')|equal('>')|equal('&') == 0
+	x, ok := ascii8.Word(s)
+	return ok && ascii8.Control(x)|ascii8.Equal(x, '"')|ascii8.Equal(x, '\\')|ascii8.Equal(x, '<')|ascii8.Equal(x, '>')|ascii8.Equal(x, '&') == 0
 }
