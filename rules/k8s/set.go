@@ -240,8 +240,7 @@ func objects(p *analyzer.Pass) []*object {
 		d := p.Doc
 		for _, o := range d.Objects {
 			obj := &object{Ref: o.ObjectRef, Namespace: p.Namespace(o), Custom: !builtinGroups[o.Group()] && pods[o] == nil}
-			// At the kind, or the object's first line: the lines of a file
-			// are indexed only when something asks for them.
+			// At the kind, else the object's first line.
 			var at, end int
 			if f, ok := analyzer.Lookup(o.Node, "kind"); ok {
 				at, end = d.FieldSpan(f)
