@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -98,6 +99,7 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 		orig = newOriginals(doc)
 	}
 	var found findingChunks
+	var facts []Fact
 	shared := &passRun{Doc: doc, Config: cfg, engine: e, memo: memo}
 	if len(doc.Objects) < parallelRulesObjects {
 		passes := make([]Pass, len(analysis)) // one allocation for the file's
@@ -110,16 +112,28 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 			ok := runRule(&passes[i])
 			orig.add(r, ok, &found, from)
 		}
+		if in != nil {
+			e.collect(doc, cfg, memo, &facts, in, &found)
+		}
 	} else {
 		// A document of many objects (a generated file, a large
 		// render) would keep one core busy with its rules while the
 		// others idle: they run in parallel, each into its own
 		// findings, taken in rule order.
+		// The set rules' facts are collected meanwhile (first, as
+		// the longest task), their findings taken after the rules'.
 		outs := make([]findingChunks, len(analysis))
 		ok := make([]bool, len(analysis))
-		Parallel(len(analysis), func(i int) {
-			if ctx.Err() == nil {
-				ok[i] = runRule(&Pass{Rule: analysis[i], out: &outs[i], passRun: shared})
+		var collected findingChunks
+		Parallel(len(analysis)+1, func(i int) {
+			switch {
+			case ctx.Err() != nil:
+			case i == 0:
+				if in != nil {
+					e.collect(doc, cfg, memo, &facts, in, &collected)
+				}
+			default:
+				ok[i-1] = runRule(&Pass{Rule: analysis[i-1], out: &outs[i-1], passRun: shared})
 			}
 		})
 		if ctx.Err() != nil {
@@ -130,10 +144,8 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 			found.chunks = append(found.chunks, outs[i].chunks...)
 			found.n += outs[i].n
 		}
-	}
-	var facts []Fact
-	if in != nil {
-		e.collect(doc, cfg, memo, &facts, in, &found)
+		found.chunks = append(found.chunks, collected.chunks...)
+		found.n += collected.n
 	}
 	sups := e.suppressions(doc)
 	for _, s := range sups {
@@ -141,8 +153,7 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 			s.RuleRan = s.RuleRan || runs(r)
 		}
 	}
-	kept := make([]*Finding, 0, found.n)
-	kept = found.keep(kept, func(f *Finding) bool { return e.keep(doc, cfg, f, sups, true) })
+	kept := keepAll(doc, cfg, &found, sups)
 	if ctx.Err() != nil {
 		return nil, nil, nil
 	}
@@ -151,7 +162,8 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 		for _, r := range review {
 			runRule(&Pass{Rule: r, out: &late, passRun: &passRun{Doc: doc, Config: cfg, engine: e, memo: memo, sups: sups}})
 		}
-		kept = late.keep(kept, func(f *Finding) bool { return e.keep(doc, cfg, f, sups, false) })
+		k := keeper{doc: doc, cfg: cfg, sups: sups}
+		kept = late.keep(kept, k.keep)
 	}
 	out := sortedCopy(kept, compareFindings)
 	if !cfg.NoFingerprints {
@@ -291,10 +303,22 @@ func uniqueFingerprints(fps []string) {
 	}
 }
 
-// filter completes findings (severity, range, fingerprint) and drops the
-// ones the configuration or a suppression removes; mark records which
-// suppressions were used.
-func (e *Engine) keep(doc *Document, cfg *Config, f *Finding, sups []*Suppression, mark bool) bool {
+// keeper completes findings (severity, range, detached strings, source)
+// and drops the ones the configuration or a suppression removes, for one
+// goroutine: what it clones and which suppressions it used are its own.
+type keeper struct {
+	doc  *Document
+	cfg  *Config
+	sups []*Suppression
+	// used marks the suppressions that removed a finding; nil: none are
+	// marked (the review phase's findings).
+	used []bool
+	// interned holds detach's clones.
+	interned map[string]string
+}
+
+func (k *keeper) keep(f *Finding) bool {
+	doc, cfg := k.doc, k.cfg
 	if f.Object.Namespace != "" && cfg.namespaceExcluded(f.Rule.Code, f.Object.Namespace) {
 		return false
 	}
@@ -308,11 +332,11 @@ func (e *Engine) keep(doc *Document, cfg *Config, f *Finding, sups []*Suppressio
 		f.End = f.Start
 	}
 	suppressed := false
-	for _, s := range sups {
+	for i, s := range k.sups {
 		if s.covers(f) {
 			suppressed = true
-			if mark {
-				s.Used = true
+			if k.used != nil {
+				k.used[i] = true
 			}
 		}
 	}
@@ -323,16 +347,77 @@ func (e *Engine) keep(doc *Document, cfg *Config, f *Finding, sups []*Suppressio
 		f.Severity = cfg.SeverityOf(f.Rule)
 	}
 	f.Range = doc.Lines.Range(f.Start, f.End)
-	f.Message, f.Container = doc.detach(f.Message), doc.detach(f.Container)
-	f.Object = ObjectRef{APIVersion: doc.detach(f.Object.APIVersion), Kind: doc.detach(f.Object.Kind), Namespace: doc.detach(f.Object.Namespace), Name: doc.detach(f.Object.Name)}
+	f.Message, f.Container = k.detach(f.Message), k.detach(f.Container)
+	f.Object = ObjectRef{APIVersion: k.detach(f.Object.APIVersion), Kind: k.detach(f.Object.Kind), Namespace: k.detach(f.Object.Namespace), Name: k.detach(f.Object.Name)}
 	for i := range f.Related {
-		f.Related[i].Message = doc.detach(f.Related[i].Message)
+		f.Related[i].Message = k.detach(f.Related[i].Message)
 	}
 	if o := doc.objectAt(f.Start); o != nil && o.Source != "" {
 		f.Source = &Source{Path: o.Source}
 	}
 	return true
 }
+
+// detach returns s, or a clone of it when it shares the document's text:
+// what a rule reports outlives the text (Document.Text). A check of where
+// the string lies is all most strings cost; strings repeated (a
+// container's name in each of its findings) are cloned once.
+func (k *keeper) detach(s string) string {
+	if !sharesMemory(s, k.doc.Text) {
+		return s
+	}
+	if c, ok := k.interned[s]; ok {
+		return c
+	}
+	if k.interned == nil {
+		k.interned = map[string]string{}
+	}
+	c := strings.Clone(s)
+	k.interned[c] = c
+	return c
+}
+
+// keepAll keeps the analysis's findings (keeper.keep), in order, and marks
+// the suppressions that removed some. A document of many findings is kept
+// in parts on all cores.
+func keepAll(doc *Document, cfg *Config, found *findingChunks, sups []*Suppression) []*Finding {
+	parts := 1
+	if found.n >= parallelKeepFindings {
+		parts = max(1, min(len(found.chunks), 4*runtime.GOMAXPROCS(0)))
+	}
+	kept := make([][]*Finding, parts)
+	used := make([][]bool, parts)
+	Parallel(parts, func(p int) {
+		k := keeper{doc: doc, cfg: cfg, sups: sups, used: make([]bool, len(sups))}
+		chunks := found.chunks[p*len(found.chunks)/parts : (p+1)*len(found.chunks)/parts]
+		n := 0
+		for _, ch := range chunks {
+			n += len(ch)
+		}
+		kept[p] = make([]*Finding, 0, n)
+		for _, ch := range chunks {
+			for i := range ch {
+				if k.keep(&ch[i]) {
+					kept[p] = append(kept[p], &ch[i])
+				}
+			}
+		}
+		used[p] = k.used
+	})
+	for _, u := range used {
+		for i, ok := range u {
+			sups[i].Used = sups[i].Used || ok
+		}
+	}
+	if parts == 1 {
+		return kept[0]
+	}
+	return slices.Concat(kept...)
+}
+
+// parallelKeepFindings is the number of findings from which keepAll runs
+// in parts.
+var parallelKeepFindings = 1 << 14
 
 // parallelRulesObjects is the number of objects from which a document's
 // rules run in parallel: below it, a run's files keep the cores busy, and

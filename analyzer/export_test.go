@@ -5,13 +5,16 @@ import (
 	"fmt"
 )
 
-// ForceParallel makes every document's rules and hints run in parallel
-// however small, until the returned function restores the thresholds:
-// tests compare that with the serial run.
+// ForceParallel makes every document's parse (a stream of several
+// documents per core), rules, facts, kept findings and hints run in
+// parallel however small, until the returned function restores the
+// thresholds: tests compare that with the serial run.
 func ForceParallel() (restore func()) {
-	objects, batch := parallelRulesObjects, hintBatch
-	parallelRulesObjects, hintBatch = 0, 1
-	return func() { parallelRulesObjects, hintBatch = objects, batch }
+	objects, batch, keep, parse := parallelRulesObjects, hintBatch, parallelKeepFindings, parallelParseBytes
+	parallelRulesObjects, hintBatch, parallelKeepFindings, parallelParseBytes = 0, 1, 0, 0
+	return func() {
+		parallelRulesObjects, hintBatch, parallelKeepFindings, parallelParseBytes = objects, batch, keep, parse
+	}
 }
 
 // OriginalsDiffer checks what fix verification takes from a run

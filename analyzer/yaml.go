@@ -250,7 +250,7 @@ func (d *Document) decodeChunk(c chunk, cache *ParseCache) {
 // parallelParseBytes is the size from which a stream of documents is
 // decoded on all cores: a large rendered chart or cluster dump would parse
 // on one core while the others wait for its objects.
-const parallelParseBytes = 256 << 10
+var parallelParseBytes = 256 << 10
 
 // decodeParallel decodes chunks in parts of about equal bytes, one
 // goroutine each, into documents of their own, then takes their objects
@@ -565,16 +565,6 @@ type sourceScan struct {
 	found         string
 }
 
-// detach returns s, or a clone of it when it shares the document's text:
-// what a rule reports outlives the text (Document.Text). A check of where
-// the string lies is all most strings cost.
-func (d *Document) detach(s string) string {
-	if !sharesMemory(s, d.Text) {
-		return s
-	}
-	return d.intern(s)
-}
-
 // sharesMemory tells whether s lies inside text's memory.
 func sharesMemory(s string, text []byte) bool {
 	if s == "" || len(text) == 0 {
@@ -584,7 +574,7 @@ func sharesMemory(s string, text []byte) bool {
 	return p >= lo && p < lo+uintptr(len(text))
 }
 
-// intern clones a string of the text that many objects or findings repeat,
+// intern clones a string of the text that many objects repeat,
 // once per document: findings and facts carry them past the text.
 func (d *Document) intern(s string) string {
 	if s == "" {
