@@ -14,6 +14,8 @@ import (
 	"os/signal"
 	"runtime/pprof"
 
+	"golang.org/x/term"
+
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/internal/cli"
 	"hardline.dev/hardline/internal/gcpace"
@@ -68,15 +70,12 @@ func profiled(f func() int) int {
 	return code
 }
 
-// isTerminal tells whether w is a terminal (a character device): lint then
-// writes code frames in colour by default.
+// isTerminal tells whether w is a terminal: lint then writes code frames
+// in colour by default. A character device is not enough: /dev/null is one,
+// and `lint > /dev/null` must still print its summary on stderr.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

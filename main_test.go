@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -43,5 +46,32 @@ func TestCommands(t *testing.T) {
 				t.Errorf("exit %d, want %d; stdout %q lacks %q (stderr %q)", code, tt.want, out, tt.out, errOut)
 			}
 		})
+	}
+}
+
+// TestIsTerminal: a character device that is not a terminal (/dev/null) is
+// not one, nor a file or a buffer; a pseudo-terminal is, where the system
+// has them.
+func TestIsTerminal(t *testing.T) {
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	file, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	for name, w := range map[string]io.Writer{"/dev/null": devNull, "a file": file, "a buffer": &bytes.Buffer{}} {
+		if isTerminal(w) {
+			t.Errorf("%s taken for a terminal", name)
+		}
+	}
+	if pty, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0); err == nil {
+		defer pty.Close()
+		if !isTerminal(pty) {
+			t.Error("a pseudo-terminal not taken for a terminal")
+		}
 	}
 }
