@@ -119,9 +119,9 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 		// A document of many objects (a generated file, a large
 		// render) would keep one core busy with its rules while the
 		// others idle: they run in parallel, each into its own
-		// findings, taken in rule order.
-		// The set rules' facts are collected meanwhile (first, as
-		// the longest task), their findings taken after the rules'.
+		// findings, taken in rule order. The set rules' facts are
+		// collected meanwhile (first, the longest task), their
+		// findings taken after the rules' as in the serial order.
 		outs := make([]findingChunks, len(analysis))
 		ok := make([]bool, len(analysis))
 		var collected findingChunks
