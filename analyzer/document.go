@@ -121,7 +121,7 @@ type Document struct {
 	limits Limits
 	// interned holds the clones of the strings many objects repeat
 	// (apiVersion, kind, namespace), made once per document.
-	interned map[string]string
+	interned interner
 	// abs is the file's absolute path when the caller resolved it.
 	abs string
 

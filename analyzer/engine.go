@@ -314,7 +314,7 @@ type keeper struct {
 	// marked (the review phase's findings).
 	used []bool
 	// interned holds detach's clones.
-	interned map[string]string
+	interned interner
 }
 
 func (k *keeper) keep(f *Finding) bool {
@@ -366,15 +366,7 @@ func (k *keeper) detach(s string) string {
 	if !sharesMemory(s, k.doc.Text) {
 		return s
 	}
-	if c, ok := k.interned[s]; ok {
-		return c
-	}
-	if k.interned == nil {
-		k.interned = map[string]string{}
-	}
-	c := strings.Clone(s)
-	k.interned[c] = c
-	return c
+	return k.interned.intern(s)
 }
 
 // keepAll keeps the analysis's findings (keeper.keep), in order, and marks

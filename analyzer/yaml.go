@@ -554,7 +554,7 @@ func (d *Document) object(n, root *yaml.Node, docStart, docEnd int) *Object {
 	}
 	meta := Get(n, "metadata")
 	o := &Object{
-		ObjectRef: ObjectRef{APIVersion: d.intern(apiVersion), Kind: d.intern(kind), Namespace: d.intern(Str(Get(meta, "namespace"))), Name: strings.Clone(Str(Get(meta, "name")))},
+		ObjectRef: ObjectRef{APIVersion: d.interned.intern(apiVersion), Kind: d.interned.intern(kind), Namespace: d.interned.intern(Str(Get(meta, "namespace"))), Name: strings.Clone(Str(Get(meta, "name")))},
 		Node:      n, Start: d.NodeStart(n), End: d.NodeEnd(n),
 		Root: root, DocStart: docStart, DocEnd: docEnd,
 	}
@@ -597,20 +597,23 @@ func sharesMemory(s string, text []byte) bool {
 	return p >= lo && p < lo+uintptr(len(text))
 }
 
-// intern clones a string of the text that many objects repeat,
-// once per document: findings and facts carry them past the text.
-func (d *Document) intern(s string) string {
+// interner clones strings once each: what many objects or findings repeat
+// (apiVersion, kind, a container's name) outlives the text as one copy.
+// The zero value is ready to use; not safe for concurrent use.
+type interner map[string]string
+
+func (in *interner) intern(s string) string {
 	if s == "" {
 		return ""
 	}
-	if c, ok := d.interned[s]; ok {
+	if c, ok := (*in)[s]; ok {
 		return c
 	}
-	if d.interned == nil {
-		d.interned = map[string]string{}
+	if *in == nil {
+		*in = interner{}
 	}
 	c := strings.Clone(s)
-	d.interned[c] = c
+	(*in)[c] = c
 	return c
 }
 
