@@ -102,7 +102,7 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 	var facts []Fact
 	shared := &passRun{Doc: doc, Config: cfg, engine: e, memo: memo}
 	if len(doc.Objects) < parallelRulesObjects {
-		passes := make([]Pass, len(analysis)) // one allocation for the file's
+		passes := make([]Pass, len(analysis)) // one allocation for the file's passes
 		for i, r := range analysis {
 			if ctx.Err() != nil {
 				return nil, nil, nil
@@ -159,8 +159,9 @@ func (e *Engine) run(ctx context.Context, doc *Document, cfg *Config, in *SetSco
 	}
 	if len(review) > 0 {
 		var late findingChunks
+		reviewing := &passRun{Doc: doc, Config: cfg, engine: e, memo: memo, sups: sups}
 		for _, r := range review {
-			runRule(&Pass{Rule: r, out: &late, passRun: &passRun{Doc: doc, Config: cfg, engine: e, memo: memo, sups: sups}})
+			runRule(&Pass{Rule: r, out: &late, passRun: reviewing})
 		}
 		k := keeper{doc: doc, cfg: cfg, sups: sups}
 		kept = late.keep(kept, k.keep)

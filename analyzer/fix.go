@@ -586,9 +586,9 @@ func (e *Engine) FixScope(ctx context.Context, path string, text []byte, opts Pa
 	return r.text, r.applied
 }
 
-// fixed is what fixText made: the text and the fixes applied, and, when
-// the last round analyzed the text returned (it found nothing more to
-// fix), that analysis — what remains to be reported of the file.
+// fixed is what fixText made: the text and the fixes applied, and, for a
+// whole file whose last round analyzed the text returned (it found
+// nothing more to fix), that analysis — what remains to be reported.
 type fixed struct {
 	text     []byte
 	applied  []AppliedFix
@@ -602,7 +602,7 @@ func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts Par
 	orig := Parse(path, text, opts)
 	var applied []AppliedFix
 	var last *Document   // text, when the last round found nothing to fix
-	var remain []Finding // what it found (all the findings: scope < 0)
+	var remain []Finding // what it found (the scope's only, when scope >= 0)
 	var parsed *Document // text, parsed by the previous round's check
 	for round := 0; round < maxRounds; round++ {
 		doc := orig
@@ -642,10 +642,7 @@ func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts Par
 			applied = append(applied, AppliedFix{Rule: f.Rule, Title: fs[0].Title, Safety: fs[0].Safety, Message: f.Message})
 		}
 		if len(applied) == n {
-			last = doc
-			if scope < 0 {
-				remain = findings
-			}
+			last, remain = doc, findings
 			break
 		}
 		next, err := fixes.Apply(text, chosen)
@@ -678,8 +675,8 @@ func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts Par
 	if syntaxProblems(final) > syntaxProblems(orig) {
 		return fixed{text: orig.Text}
 	}
-	if remain == nil {
-		last = nil
+	if scope >= 0 {
+		return fixed{text: text, applied: applied}
 	}
 	return fixed{text: text, applied: applied, doc: last, findings: remain}
 }
