@@ -77,7 +77,7 @@ for r in $(seq "$rounds"); do
   many hl-small 20 "$hl" lint --format text "$small"
   many ks-small 20 "$ks" score "$small"
   # Two runs of 0.15-0.3 s whose ratio is a target: three pairs a round,
-  # alternating, so that the medians are of fifteen.
+  # alternating (five rounds: medians of fifteen).
   for _ in 1 2 3; do
     run hl-5000-text "$hl" lint --profile all --format text "$work/docs-5000.yaml"
     run hl-5000-sarif "$hl" lint --profile all --format sarif "$work/docs-5000.yaml"
