@@ -124,6 +124,8 @@ type Document struct {
 	interned interner
 	// abs is the file's absolute path when the caller resolved it.
 	abs string
+	// skim: ParseOptions.Skim, which fixed versions are parsed with too.
+	skim bool
 
 	// sourceScan: how far object sources were looked for (sourceBefore).
 	sourceScan sourceScan
@@ -164,6 +166,12 @@ type ParseOptions struct {
 	// Skip, when set, says why the file is not analyzed at all (it is too
 	// large to read, say): the document is only that HL003 finding.
 	Skip string
+	// Skim leaves out of the trees what no built-in rule reads: the
+	// schemas that make up most of a CustomResourceDefinition. They are
+	// still parsed and checked (syntax, duplicate keys, limits), and the
+	// objects keep their spans, but a Rego policy could read them: set it
+	// only where the configuration has no policies. No effect with Cache.
+	Skim bool
 	// arena, when set, lends the YAML trees memory that earlier trees
 	// used: for a caller that resets it once it drops the document.
 	arena *yamlfast.Arena
@@ -177,7 +185,7 @@ func Parse(path string, text []byte, opts ParseOptions) *Document {
 		lang = LanguageOf(path)
 	}
 	d := &Document{Path: path, Language: lang, Text: text, Lines: NewLines(text), limits: DefaultConfig().Limits,
-		arena: opts.arena}
+		arena: opts.arena, skim: opts.Skim && opts.Cache == nil}
 	if opts.Limits != nil {
 		d.limits = *opts.Limits
 	}

@@ -368,7 +368,7 @@ func (p *bufferPool) put(b []byte) {
 
 // parseOptionsFor says how to parse a file found on disk.
 func parseOptionsFor(path string, patches *patchIndex, cfg *Config) ParseOptions {
-	opts := ParseOptions{Limits: &cfg.Limits}
+	opts := ParseOptions{Limits: &cfg.Limits, Skim: cfg.Skims()}
 	if LanguageOf(path) == Unknown {
 		opts.Language = Kubernetes // named explicitly: read it as a manifest
 	}

@@ -394,7 +394,7 @@ func (v *verifier) check(start, end int, edits []fixes.TextEdit, cands []*candid
 	was := v.original(start, end)
 	// The fixed document is only counted, then dropped: its trees reuse
 	// the memory of earlier ones.
-	fixed := Parse(v.doc.Path, after, ParseOptions{Language: v.doc.Language, arena: arenas.Get().(*yamlfast.Arena)})
+	fixed := Parse(v.doc.Path, after, ParseOptions{Language: v.doc.Language, Skim: v.doc.skim, arena: arenas.Get().(*yamlfast.Arena)})
 	now := v.identities(fixed)
 	fixed.releaseTrees()
 	for id, n := range now {

@@ -28,7 +28,11 @@ type seen struct {
 // analyze runs path's rules, with hints, or with verified fixes when
 // verify is set.
 func analyze(path string, text []byte, verify bool) []seen {
-	doc := analyzer.Parse(path, text, analyzer.ParseOptions{})
+	return analyzeDoc(analyzer.Parse(path, text, analyzer.ParseOptions{}), verify)
+}
+
+// analyzeDoc is analyze for a parsed document.
+func analyzeDoc(doc *analyzer.Document, verify bool) []seen {
 	cfg := fuzzConfig()
 	findings, facts := fuzzEngine.RunWithFacts(context.Background(), doc, cfg, analyzer.SetScope{})
 	if verify {

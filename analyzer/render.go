@@ -263,7 +263,7 @@ func (e *Engine) LintRendered(ctx context.Context, renders []*Rendered, cfg *Con
 			if ctx.Err() != nil {
 				return nil
 			}
-			d := Parse(doc.Path, doc.Text, ParseOptions{Language: Kubernetes, Limits: &cfg.Limits})
+			d := Parse(doc.Path, doc.Text, ParseOptions{Language: Kubernetes, Limits: &cfg.Limits, Skim: cfg.Skims()})
 			locate := func(start, end int) Location {
 				loc, ok := doc.Map.Locate(start, end, "")
 				if !ok {
@@ -483,7 +483,7 @@ func (e *Engine) rerender(ctx context.Context, rd *Rendered, cfg *Config, path s
 	}
 	ids := []renderedID{}
 	for _, doc := range again.Docs {
-		d := Parse(doc.Path, doc.Text, ParseOptions{Language: Kubernetes, Limits: &cfg.Limits})
+		d := Parse(doc.Path, doc.Text, ParseOptions{Language: Kubernetes, Limits: &cfg.Limits, Skim: cfg.Skims()})
 		ids = append(ids, renderedIDs(e.Run(ctx, d, cfg))...)
 	}
 	return ids

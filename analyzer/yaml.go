@@ -262,7 +262,7 @@ func (d *Document) decodeParallel(chunks []chunk, parts int) {
 	Parallel(parts, func(i int) {
 		lo := sort.Search(len(chunks), func(j int) bool { return chunks[j].start >= i*len(d.Text)/parts })
 		hi := sort.Search(len(chunks), func(j int) bool { return chunks[j].start >= (i+1)*len(d.Text)/parts })
-		sub := &Document{Path: d.Path, Language: d.Language, Text: d.Text, Lines: d.Lines, limits: d.limits}
+		sub := &Document{Path: d.Path, Language: d.Language, Text: d.Text, Lines: d.Lines, limits: d.limits, skim: d.skim}
 		if d.arena != nil {
 			sub.arena = arenas.Get().(*yamlfast.Arena)
 		}
@@ -291,9 +291,14 @@ func (d *Document) decodeParallel(chunks []chunk, parts int) {
 // end, with absolute lines: with yamlfast when it reads the chunk, else
 // with yaml.v3 (which words the syntax errors).
 func (d *Document) decode(src string, end, lineOffset int) []*yaml.Node {
-	if n, ok := yamlfast.ParseIn(src, d.arena); ok {
+	if n, skimmed, ok := d.parseFast(src); ok {
 		if n == nil || !d.accept(n, lineOffset) {
 			return nil
+		}
+		if skimmed != nil {
+			for _, dup := range skimmed.Duplicates {
+				d.duplicateKey(dup.Key, dup.Line+lineOffset, dup.First+lineOffset)
+			}
 		}
 		return []*yaml.Node{n}
 	}
@@ -313,6 +318,65 @@ func (d *Document) decode(src string, end, lineOffset int) []*yaml.Node {
 			roots = append(roots, n)
 		}
 	}
+}
+
+// parseFast parses src with yamlfast, skimming what no rule reads of a
+// CustomResourceDefinition where the document may (ParseOptions.Skim).
+func (d *Document) parseFast(src string) (*yaml.Node, *yamlfast.Skimmed, bool) {
+	if d.skim && definesResource(src) {
+		if depth, ok := skimDepth(d.limits.MaxDepth); ok {
+			n, s, ok := yamlfast.Skim(src, d.arena, readOfDefinitions, depth)
+			if !ok || s == nil || isDefinition(n) {
+				return n, s, ok
+			}
+			// The kind line was not the object's: parsed whole.
+		}
+	}
+	n, ok := yamlfast.ParseIn(src, d.arena)
+	return n, nil, ok
+}
+
+// definitionKind is the kind line of a CustomResourceDefinition.
+const definitionKind = "kind: CustomResourceDefinition"
+
+// definesResource tells whether a document has a line that makes it a
+// CustomResourceDefinition, if it is one.
+func definesResource(src string) bool {
+	for off := 0; ; {
+		i := strings.Index(src[off:], definitionKind)
+		if i < 0 {
+			return false
+		}
+		if off += i; off == 0 || src[off-1] == '\n' {
+			return true
+		}
+		off += len(definitionKind)
+	}
+}
+
+// isDefinition tells whether a parsed document is a CustomResourceDefinition.
+func isDefinition(doc *yaml.Node) bool {
+	if doc == nil || len(doc.Content) != 1 {
+		return false
+	}
+	root := doc.Content[0]
+	return Str(Get(root, "kind")) == "CustomResourceDefinition" && strings.HasPrefix(Str(Get(root, "apiVersion")), "apiextensions.k8s.io/")
+}
+
+// readOfDefinitions are the keys of a CustomResourceDefinition whose values
+// rules read: the rest (its schema, mostly) is skimmed.
+func readOfDefinitions(key string) bool {
+	return key == "apiVersion" || key == "kind" || key == "metadata"
+}
+
+// skimDepth is the bound of a skimmed value's nesting that keeps it within
+// limits.maxDepth (yamlfast.Skim); false when that is too small to skim.
+func skimDepth(maxDepth int) (int, bool) {
+	if maxDepth <= 0 {
+		return 0, true
+	}
+	depth := (maxDepth - 1) / 2
+	return depth, depth > 0
 }
 
 // arenas lend memory to the trees of documents that are dropped at a
@@ -516,10 +580,15 @@ func (d *Document) duplicateKeys(m *yaml.Node, lineOffset int) {
 			}
 		}
 		if first != nil {
-			start, end := d.LineSpan(k.Line + lineOffset)
-			d.problem(SyntaxProblem, start, end, fmt.Sprintf("YAML: duplicate key %q (first at line %d): kubectl and the API server reject it", k.Value, first.Line+lineOffset))
+			d.duplicateKey(k.Value, k.Line+lineOffset, first.Line+lineOffset)
 		}
 	}
+}
+
+// duplicateKey reports a key at line that its mapping held first at first.
+func (d *Document) duplicateKey(key string, line, first int) {
+	start, end := d.LineSpan(line)
+	d.problem(SyntaxProblem, start, end, fmt.Sprintf("YAML: duplicate key %q (first at line %d): kubectl and the API server reject it", key, first))
 }
 
 // smallMapping is the number of keys up to which duplicateKeys compares

@@ -48,6 +48,7 @@ type Arena struct {
 	ptrs  []*yaml.Node
 	kids  []*yaml.Node // scratch
 	buf   []byte       // scratch
+	skim  skimmer      // scratch of Skim
 	// used counts what trees took since Reset, from the arena or not;
 	// full: some took more than was left.
 	usedNodes, usedPtrs int
@@ -69,6 +70,7 @@ func (a *Arena) Reset() {
 	// The scratch's stale pointers would keep trees that outgrew the
 	// arena alive, and their texts with them.
 	clear(a.kids[:cap(a.kids)])
+	a.skim.clear()
 	a.usedNodes, a.usedPtrs, a.full = 0, 0, false
 }
 
@@ -96,7 +98,18 @@ func ParseIn(text string, a *Arena) (doc *yaml.Node, ok bool) {
 // file that called fail, -1 for a character it does not read, 0 when it
 // did not give up.
 func parse(text string, a *Arena) (doc *yaml.Node, gaveUp int) {
-	p := parser{src: text}
+	return parseWith(text, a, nil)
+}
+
+// parseWith is parse, skimming root values as sk says when it is set
+// (gaveUp is unskimmed when that gave up).
+func parseWith(text string, a *Arena, sk *skimmer) (doc *yaml.Node, gaveUp int) {
+	p := parser{src: text, skim: sk}
+	if sk != nil {
+		// The tree holds little more than the metadata: an estimate
+		// from the whole text would take slabs for all that is skimmed.
+		p.estimate = skimEstimate
+	}
 	if !p.checkChars() {
 		return nil, -1
 	}
@@ -141,7 +154,11 @@ type parser struct {
 	nodes, nptrs int
 	grew         bool
 	depth        int // nesting of the node being parsed
+	skim         *skimmer
 }
+
+// skimEstimate is the nodes expected in a skimmed tree.
+const skimEstimate = 256
 
 // maxKey bounds a key's bytes up to its ':': yaml.v3 does not look further
 // than 1,024 characters for the ':' of a key.
@@ -197,6 +214,11 @@ func printable8(s string) bool {
 
 // node allocates a node at 0-based line and column.
 func (p *parser) node(kind yaml.Kind, tag string, line, col int) *yaml.Node {
+	if p.skimming() {
+		n := p.skim.node()
+		n.Kind, n.Tag, n.Line, n.Column = kind, tag, line+1, col+1
+		return n
+	}
 	if len(p.slab) == cap(p.slab) {
 		p.slab = make([]yaml.Node, 0, p.slabSize(cap(p.slab) == 0))
 		p.grew = true
@@ -245,6 +267,10 @@ func (p *parser) content(mark int) []*yaml.Node {
 	k := p.kids[mark:]
 	if len(k) == 0 {
 		return nil
+	}
+	if p.skimming() {
+		p.kids = p.kids[:mark]
+		return p.skim.content(k)
 	}
 	if len(k) > cap(p.ptrs)-len(p.ptrs) {
 		p.ptrs = make([]*yaml.Node, 0, max(len(k), p.slabSize(cap(p.ptrs) == 0)))
@@ -420,6 +446,7 @@ func (p *parser) value(indent int, afterKey bool) *yaml.Node {
 	if p.depth > maxDepth {
 		fail()
 	}
+	p.skimDepth()
 	line, col := p.line, p.col(p.pos)
 	switch c := p.src[p.pos]; c {
 	case '-':
@@ -473,7 +500,7 @@ func (p *parser) value(indent int, afterKey bool) *yaml.Node {
 			fail()
 		}
 		v := p.src[start:end]
-		k := p.node(yaml.ScalarNode, plainTag(v), line, col)
+		k := p.node(yaml.ScalarNode, p.plainTag(v), line, col)
 		k.Value = v
 		p.pos = end
 		return p.blockMapping(col, k, start)
@@ -493,6 +520,7 @@ func (p *parser) keyFollows() bool {
 // anchored parses "&name" and the node it names, on the same line or
 // below.
 func (p *parser) anchored(indent int, afterKey bool) *yaml.Node {
+	p.noSkim()
 	line, col := p.line, p.col(p.pos)
 	p.pos++
 	name := p.name()
@@ -553,6 +581,7 @@ func (p *parser) name() string {
 }
 
 func (p *parser) alias() *yaml.Node {
+	p.noSkim()
 	line, col := p.line, p.col(p.pos)
 	p.pos++
 	name := p.name()
@@ -569,14 +598,23 @@ func (p *parser) alias() *yaml.Node {
 // starting at keyStart, is parsed, pos after it.
 func (p *parser) blockMapping(col int, key *yaml.Node, keyStart int) *yaml.Node {
 	m := p.node(yaml.MappingNode, mapTag, key.Line-1, col)
-	mark := len(p.kids)
+	mark, entry, keys := len(p.kids), p.mark(), p.skimKeys()
+	// The root mapping's values are skimmed as the skimmer says.
+	root := p.skim != nil && p.depth == 1
 	for {
 		p.spaces()
 		if p.pos-keyStart > maxKey {
 			fail()
 		}
 		p.pos++ // ':'
-		p.kids = append(p.kids, key, p.mappingValue(col, p.col(p.pos)))
+		p.skimKey(key)
+		var v *yaml.Node
+		if after := p.col(p.pos); root && !p.skim.keep(key.Value) {
+			v = p.skimValue(func() *yaml.Node { return p.mappingValue(col, after) })
+		} else {
+			v = p.mappingValue(col, after)
+		}
+		p.kids = append(p.kids, key, v)
 		if !p.skipToContent() {
 			break
 		}
@@ -587,9 +625,11 @@ func (p *parser) blockMapping(col int, key *yaml.Node, keyStart int) *yaml.Node 
 		if c > col {
 			fail()
 		}
+		p.next(entry)
 		keyStart = p.pos
 		key = p.key()
 	}
+	p.checkKeys(keys)
 	m.Content = p.content(mark)
 	return m
 }
@@ -618,7 +658,7 @@ func (p *parser) key() *yaml.Node {
 		fail()
 	}
 	v := p.src[start:end]
-	k := p.node(yaml.ScalarNode, plainTag(v), line, col)
+	k := p.node(yaml.ScalarNode, p.plainTag(v), line, col)
 	k.Value = v
 	p.pos = end
 	return k
@@ -655,7 +695,7 @@ func (p *parser) empty(line, col int) *yaml.Node {
 // blockSequence parses the block sequence whose first "-" is at pos.
 func (p *parser) blockSequence(col int) *yaml.Node {
 	s := p.node(yaml.SequenceNode, seqTag, p.line, col)
-	mark := len(p.kids)
+	mark, entry := len(p.kids), p.mark()
 	for {
 		p.pos++ // '-'
 		line := p.line
@@ -683,6 +723,7 @@ func (p *parser) blockSequence(col int) *yaml.Node {
 		if c > col {
 			fail()
 		}
+		p.next(entry)
 	}
 	s.Content = p.content(mark)
 	return s
@@ -762,6 +803,12 @@ func (p *parser) plain(indent, start, end int, stop byte) *yaml.Node {
 		if st == ':' {
 			fail()
 		}
+		if p.skimming() {
+			// Unfolded: the value is not read (skimValue).
+			value = p.src[start:e]
+			p.pos, stop = e, st
+			continue
+		}
 		if !folded {
 			b, folded = append(p.buf[:0], value...), true
 		}
@@ -782,7 +829,7 @@ func (p *parser) plain(indent, start, end int, stop byte) *yaml.Node {
 	if stop == '#' {
 		p.lineRest()
 	}
-	n := p.node(yaml.ScalarNode, plainTag(value), line, col)
+	n := p.node(yaml.ScalarNode, p.plainTag(value), line, col)
 	n.Value = value
 	return n
 }
@@ -823,6 +870,7 @@ func (p *parser) quoted(indent int) *yaml.Node {
 func (p *parser) quotedSlow(indent int, q byte) string {
 	b := p.buf[:0]
 	defer func() { p.buf = b }()
+	line := p.line
 	p.pos++
 	for {
 		if p.pos >= len(p.src) {
@@ -859,18 +907,19 @@ func (p *parser) quotedSlow(indent int, q byte) string {
 		}
 		if p.at(p.pos) == q {
 			p.pos++
+			if p.skimming() && p.line != line {
+				return "" // not a key, and not read (skimValue)
+			}
 			return string(b)
 		}
-		// Blanks and line breaks between words.
-		var ws []byte
+		// Blanks and line breaks between words: the blanks are kept
+		// where no line break follows them, src[blanks:pos].
+		blanks := p.pos
 		leadingBreak, trailing := false, 0
 		leadingBlanks := escapedBreak
 		for p.pos < len(p.src) {
 			c := p.at(p.pos)
 			if c == ' ' || c == '\t' {
-				if !leadingBlanks {
-					ws = append(ws, c)
-				}
 				p.pos++
 				continue
 			}
@@ -878,7 +927,6 @@ func (p *parser) quotedSlow(indent int, q byte) string {
 				break
 			}
 			if !leadingBlanks {
-				ws = ws[:0]
 				leadingBreak, leadingBlanks = true, true
 			} else {
 				trailing++
@@ -905,7 +953,7 @@ func (p *parser) quotedSlow(indent int, q byte) string {
 				b = append(b, '\n')
 			}
 		} else {
-			b = append(b, ws...)
+			b = append(b, p.src[blanks:p.pos]...)
 		}
 	}
 }
@@ -1005,6 +1053,17 @@ func (p *parser) blockScalar(indent int) *yaml.Node {
 			blockIndent += indent
 		}
 	}
+	if p.skimming() {
+		// Its lines are passed, the value is not read (skimValue).
+		p.blockBreaks(&blockIndent, indent)
+		for p.pos < len(p.src) && p.pos-p.lineStart == blockIndent {
+			if p.pos = p.eol(p.pos); p.pos < len(p.src) {
+				p.newline()
+			}
+			p.blockBreaks(&blockIndent, indent)
+		}
+		return n
+	}
 	b := p.buf[:0]
 	trailing := p.blockBreaks(&blockIndent, indent)
 	leadingBreak, leadingBlank := false, false
@@ -1076,6 +1135,7 @@ func (p *parser) flow(indent int) *yaml.Node {
 	if p.depth > maxDepth {
 		fail()
 	}
+	p.skimDepth()
 	line, col := p.line, p.col(p.pos)
 	open, closer := p.src[p.pos], byte(']')
 	var n *yaml.Node
@@ -1087,12 +1147,15 @@ func (p *parser) flow(indent int) *yaml.Node {
 	}
 	n.Style = yaml.FlowStyle
 	p.pos++
-	mark := len(p.kids)
-	for {
+	mark, entry, keys := len(p.kids), p.mark(), p.skimKeys()
+	for first := true; ; first = false {
 		p.flowSpace(indent)
 		if p.at(p.pos) == closer {
 			p.pos++
 			break
+		}
+		if !first {
+			p.next(entry)
 		}
 		if open == '[' {
 			p.kids = append(p.kids, p.flowNode(indent))
@@ -1112,6 +1175,7 @@ func (p *parser) flow(indent int) *yaml.Node {
 			if c := p.at(p.pos); c == ',' || c == '}' {
 				fail() // an empty value
 			}
+			p.skimKey(k)
 			p.kids = append(p.kids, k, p.flowNode(indent))
 			p.flowSpace(indent)
 		}
@@ -1123,6 +1187,7 @@ func (p *parser) flow(indent int) *yaml.Node {
 			fail()
 		}
 	}
+	p.checkKeys(keys)
 	n.Content = p.content(mark)
 	return n
 }
@@ -1215,7 +1280,7 @@ scan:
 		}
 	}
 	v := p.src[start:end]
-	n := p.node(yaml.ScalarNode, plainTag(v), line, col)
+	n := p.node(yaml.ScalarNode, p.plainTag(v), line, col)
 	n.Value = v
 	return n
 }

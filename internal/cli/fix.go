@@ -137,7 +137,7 @@ func fixStdin(env Env, s *settings, name string, diff bool, accept func(*analyze
 	if skip != "" {
 		return usageError(env.Stderr, errors.New(skip))
 	}
-	opts := analyzer.ParseOptions{Limits: &cfg.Limits, Language: stdinLanguage(name, text)}
+	opts := analyzer.ParseOptions{Limits: &cfg.Limits, Language: stdinLanguage(name, text), Skim: cfg.Skims()}
 	fixed, applied := env.Engine.FixText(env.Context, name, text, opts, cfg, accept)
 	if interrupted(env) {
 		return ExitUsage

@@ -228,7 +228,7 @@ func lintStdin(env Env, s *settings, name string, detail analyzer.FixDetail) (an
 	if err != nil {
 		return analyzer.FileResult{}, fmt.Errorf("reading stdin: %w", err)
 	}
-	opts := analyzer.ParseOptions{Limits: &cfg.Limits, Skip: skip, Language: stdinLanguage(name, text)}
+	opts := analyzer.ParseOptions{Limits: &cfg.Limits, Skip: skip, Language: stdinLanguage(name, text), Skim: cfg.Skims()}
 	doc := analyzer.Parse(name, text, opts)
 	findings := env.Engine.RunDetailed(env.Context, doc, cfg, detail)
 	return analyzer.FileResult{Path: name, Lines: doc.Lines, Findings: findings, Checked: analyzer.Checked(doc, findings)}, nil
