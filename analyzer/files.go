@@ -5,9 +5,12 @@ import (
 	"math/bits"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"hardline.dev/hardline/analyzer/gitignore"
 	"hardline.dev/hardline/analyzer/yamlfast"
@@ -44,6 +47,10 @@ type DiscoverOptions struct {
 	NoIgnore bool
 	// Listing, when set, receives the entries of every folder walked.
 	Listing *Listing
+	// Found, when set, is called with each file as the walk finds it, in
+	// the order of the result: a caller may start on the files while the
+	// walk goes on.
+	Found func(path string)
 }
 
 // alwaysSkipped are folders never walked: version control and
@@ -69,6 +76,9 @@ func Discover(paths []string, opts DiscoverOptions) ([]string, error) {
 		}
 		if !info.IsDir() {
 			out = append(out, p)
+			if opts.Found != nil {
+				opts.Found(p)
+			}
 			continue
 		}
 		root, ignore, err := ignoreFor(p, opts)
@@ -77,7 +87,7 @@ func Discover(paths []string, opts DiscoverOptions) ([]string, error) {
 		}
 		// A link to a folder, named, is walked through: reading it follows
 		// the link.
-		w := walker{root: root, ignore: ignore, listing: listing, out: out}
+		w := walker{root: root, ignore: ignore, listing: listing, out: out, found: opts.Found}
 		abs, err := listing.wd.Abs(p)
 		if err != nil {
 			return nil, err
@@ -100,6 +110,7 @@ type walker struct {
 	ignore  *gitignore.Matcher
 	listing *Listing // its WorkDir makes paths absolute
 	out     []string
+	found   func(string) // DiscoverOptions.Found
 }
 
 // dir adds the files under dir (absolute abs, rel to the walk's root) that
@@ -133,7 +144,11 @@ func (w *walker) dir(dir, abs, rel string, clean bool) error {
 			continue
 		}
 		if e.Type().IsRegular() && LanguageOf(name) != Unknown && (w.ignore == nil || !w.ignore.Ignored(childRel, false)) {
-			w.out = append(w.out, joinPath(dir, name, clean))
+			path := joinPath(dir, name, clean)
+			w.out = append(w.out, path)
+			if w.found != nil {
+				w.found(path)
+			}
 		}
 	}
 	return nil
@@ -238,6 +253,108 @@ func (e *Engine) LintFiles(ctx context.Context, paths []string, listing *Listing
 		func(path string, err error) FileResult { return FileResult{Path: path, Err: err} })
 }
 
+// underConfig runs fn for path under its configuration; false when the
+// configuration excludes the file.
+func underConfig[T any](path string, configFor func(string) (*Config, error), fn func(string, *Config) T, failed func(string, error) T) (T, bool) {
+	cfg, err := configFor(path)
+	switch {
+	case err != nil:
+		return failed(path, err), true
+	case cfg.Excluded(path):
+		var zero T
+		return zero, false
+	}
+	return fn(path, cfg), true
+}
+
+// LintStream is LintFiles for paths that arrive while a walk finds them
+// (DiscoverOptions.Found into found): each is started on as it comes, and
+// once found is closed the results are returned in the order of found.
+func (e *Engine) LintStream(ctx context.Context, found *Found, listing *Listing, configFor func(path string) (*Config, error), detail FixDetail) []FileResult {
+	patches := &patchIndex{dirs: map[string]map[string]bool{}, listing: listing}
+	type result struct {
+		i int
+		r FileResult
+	}
+	var (
+		next    atomic.Int64
+		mu      sync.Mutex
+		results []result
+	)
+	Parallel(runtime.GOMAXPROCS(0), func(int) {
+		for {
+			i := int(next.Add(1)) - 1
+			path, ok := found.wait(i)
+			if !ok {
+				return
+			}
+			r, kept := underConfig(path, configFor,
+				func(path string, cfg *Config) FileResult { return e.lintFile(ctx, path, cfg, patches, detail) },
+				func(path string, err error) FileResult { return FileResult{Path: path, Err: err} })
+			if kept {
+				mu.Lock()
+				results = append(results, result{i, r})
+				mu.Unlock()
+			}
+		}
+	})
+	slices.SortFunc(results, func(a, b result) int { return a.i - b.i })
+	kept := make([]FileResult, len(results))
+	for i, r := range results {
+		kept[i] = r.r
+	}
+	return kept
+}
+
+// Found holds the files a walk found, for LintStream: the walk adds each
+// without waiting for the linting (a channel would hand each file over,
+// waking the walk for every file taken), and the linting waits only when
+// it has caught up with the walk.
+type Found struct {
+	mu      sync.Mutex
+	more    sync.Cond
+	paths   []string
+	closed  bool
+	waiting int
+}
+
+// Add adds a file found.
+func (f *Found) Add(path string) {
+	f.mu.Lock()
+	f.paths = append(f.paths, path)
+	if f.waiting > 0 {
+		f.more.Broadcast()
+	}
+	f.mu.Unlock()
+}
+
+// Close says the walk is over.
+func (f *Found) Close() {
+	f.mu.Lock()
+	f.closed = true
+	f.more.Broadcast()
+	f.mu.Unlock()
+}
+
+// wait returns the i-th file found, once it is; false when the walk ended
+// with fewer.
+func (f *Found) wait(i int) (string, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.more.L == nil {
+		f.more.L = &f.mu
+	}
+	for i >= len(f.paths) && !f.closed {
+		f.waiting++
+		f.more.Wait()
+		f.waiting--
+	}
+	if i >= len(f.paths) {
+		return "", false
+	}
+	return f.paths[i], true
+}
+
 // eachFile runs fn for every path concurrently, under the path's
 // configuration, and returns the results in the order of paths, leaving
 // out the files the configuration excludes.
@@ -245,15 +362,9 @@ func eachFile[T any](paths []string, configFor func(string) (*Config, error), fn
 	results := make([]T, len(paths))
 	excluded := make([]bool, len(paths))
 	Parallel(len(paths), func(i int) {
-		cfg, err := configFor(paths[i])
-		switch {
-		case err != nil:
-			results[i] = failed(paths[i], err)
-		case cfg.Excluded(paths[i]):
-			excluded[i] = true
-		default:
-			results[i] = fn(paths[i], cfg)
-		}
+		var kept bool
+		results[i], kept = underConfig(paths[i], configFor, fn, failed)
+		excluded[i] = !kept
 	})
 	kept := results[:0]
 	for i, r := range results {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Listing remembers the entries of the folders a walk read (Discover), so
@@ -13,10 +14,13 @@ import (
 // repository looks for several in every folder, and most are not there.
 // It answers only for the folders it read, and only what a walk saw: a
 // long-lived process (the language server) asks the file system instead.
-// Complete once Discover returns, then only read; a nil Listing knows
+// It may be read while the walk fills it (the files found so far are
+// linted meanwhile): a folder is listed before anything in it is found,
+// and one not listed yet is left to the file system. A nil Listing knows
 // nothing.
 type Listing struct {
 	wd WorkDir
+	mu sync.RWMutex
 	// dirs holds, per absolute folder, its entries' types by name, and
 	// the lower-cased names: a case-insensitive file system finds
 	// "Chart.yaml" as "chart.yaml".
@@ -41,7 +45,9 @@ func (l *Listing) add(abs string, entries []fs.DirEntry) {
 		f.types[e.Name()] = e.Type()
 		f.folded[strings.ToLower(e.Name())] = true
 	}
+	l.mu.Lock()
 	l.dirs[abs] = f
+	l.mu.Unlock()
 }
 
 // entries returns what the walk found in the folder of path, and the
@@ -62,7 +68,9 @@ func (l *Listing) entries(path string) (folderEntries, string, bool) {
 	} else {
 		dir, name = filepath.Dir(abs), filepath.Base(abs)
 	}
+	l.mu.RLock()
 	f, ok := l.dirs[dir]
+	l.mu.RUnlock()
 	return f, name, ok
 }
 

@@ -40,29 +40,35 @@ type Inputs struct {
 // files that belong to a chart (everything in its folder but crds/,
 // whose files Helm does not render and which are plain manifests): the
 // chart is rendered instead. A file or folder named inside a chart
-// renders the chart and keeps its results under that path.
+// renders the chart and keeps its results under that path. opts.Found,
+// when set, gets the files of Inputs.Files as the walk finds them.
 func Discover(paths []string, opts analyzer.DiscoverOptions) (Inputs, error) {
 	if opts.Listing == nil {
 		opts.Listing = analyzer.NewListing()
-	}
-	files, err := analyzer.Discover(paths, opts)
-	if err != nil {
-		return Inputs{}, err
 	}
 	in := Inputs{Listing: opts.Listing}
 	charts := NewChartFinder()
 	charts.listing = in.Listing
 	seen := map[string]bool{}
-	for _, f := range files {
+	// Sorted out as the walk finds them: the folders above a file are
+	// listed by then, and a caller's Found gets the files to lint alone.
+	found := opts.Found
+	opts.Found = func(f string) {
 		root := charts.owner(f)
 		if root == "" {
 			in.Files = append(in.Files, f)
-			continue
+			if found != nil {
+				found(f)
+			}
+			return
 		}
 		if !seen[root] {
 			seen[root] = true
 			in.Charts = append(in.Charts, root)
 		}
+	}
+	if _, err := analyzer.Discover(paths, opts); err != nil {
+		return Inputs{}, err
 	}
 	in.Kustomizations = kustomizationRoots(in.Files, in.Listing)
 	// A path named inside a chart limits the chart's results to it.
@@ -259,6 +265,52 @@ type Stats struct {
 // the other files with the engine under their config; findings on what
 // was built or rendered are reported at their source line.
 func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options) ([]analyzer.FileResult, Stats) {
+	return lint(ctx, e, in, configFor, detail, opts, func(owned func(string) bool) []analyzer.FileResult {
+		var files []string
+		for _, f := range in.Files {
+			if !owned(f) {
+				files = append(files, f)
+			}
+		}
+		return e.LintFiles(ctx, files, in.Listing, configFor, detail)
+	})
+}
+
+// LintPaths discovers paths (Discover) and lints what it finds (Lint),
+// starting on the plain files while the walk goes on: a walk is mostly
+// system calls, and the files found so far keep the other cores busy
+// (over corpus/k8s, 17 ms of a 0.22 s run). A kustomization found later
+// may own files already linted: their results are dropped, as Lint never
+// makes them.
+func LintPaths(ctx context.Context, e *analyzer.Engine, paths []string, dopts analyzer.DiscoverOptions, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options) (Inputs, []analyzer.FileResult, Stats, error) {
+	if dopts.Listing == nil {
+		dopts.Listing = analyzer.NewListing()
+	}
+	found := &analyzer.Found{}
+	streamed := make(chan []analyzer.FileResult, 1)
+	go func() { streamed <- e.LintStream(ctx, found, dopts.Listing, configFor, detail) }()
+	dopts.Found = found.Add
+	in, err := Discover(paths, dopts)
+	found.Close()
+	files := <-streamed
+	if err != nil {
+		return Inputs{}, nil, Stats{}, err
+	}
+	results, stats := lint(ctx, e, in, configFor, detail, opts, func(owned func(string) bool) []analyzer.FileResult {
+		kept := files[:0]
+		for _, r := range files {
+			if !owned(r.Path) {
+				kept = append(kept, r)
+			}
+		}
+		return kept
+	})
+	return in, results, stats, nil
+}
+
+// lint is Lint, with the plain files' results from files, which leaves
+// out those that owned says a kustomization's build read.
+func lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options, files func(owned func(string) bool) []analyzer.FileResult) ([]analyzer.FileResult, Stats) {
 	var results []analyzer.FileResult
 	var stats Stats
 	owned := map[string]bool{}
@@ -296,15 +348,11 @@ func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 	if len(builds) > 0 {
 		results = append(results, lintBuilds(ctx, e, builds, buildCfg, detail)...)
 	}
-	var files []string
 	var wd analyzer.WorkDir
-	for _, f := range in.Files {
-		if abs, err := wd.Abs(f); err == nil && owned[abs] {
-			continue
-		}
-		files = append(files, f)
-	}
-	results = append(results, e.LintFiles(ctx, files, in.Listing, configFor, detail)...)
+	results = append(results, files(func(f string) bool {
+		abs, err := wd.Abs(f)
+		return err == nil && owned[abs]
+	})...)
 	// Charts render concurrently, each into its own slot: results keep
 	// the order of in.Charts.
 	slots := make([][]analyzer.FileResult, len(in.Charts))

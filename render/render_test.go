@@ -32,11 +32,10 @@ func defaultConfig(string) (*analyzer.Config, error) {
 // lint lints paths as the CLI does.
 func lint(t *testing.T, paths ...string) ([]analyzer.FileResult, render.Stats) {
 	t.Helper()
-	in, err := render.Discover(paths, analyzer.DiscoverOptions{})
+	_, results, stats, err := render.LintPaths(context.Background(), engine, paths, analyzer.DiscoverOptions{}, defaultConfig, analyzer.NoFixes, render.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, stats := render.Lint(context.Background(), engine, in, defaultConfig, analyzer.NoFixes, render.Options{})
 	analyzer.SortResults(results)
 	for _, r := range results {
 		if r.Err != nil {
@@ -44,6 +43,57 @@ func lint(t *testing.T, paths ...string) ([]analyzer.FileResult, render.Stats) {
 		}
 	}
 	return results, stats
+}
+
+// TestLintPathsAgrees: linting files while the walk finds them
+// (LintPaths) gives what walking first gives (Discover, then Lint): the
+// same inputs and results, with the files that kustomizations own left
+// out, on the rule fixtures, the chart and kustomization fixtures, and
+// the corpus when it is there.
+func TestLintPathsAgrees(t *testing.T) {
+	paths := []string{filepath.Join("..", "testdata")}
+	if dir := testenv.Optional(t, "corpus"); dir != "" {
+		paths = append(paths, dir)
+	}
+	for _, p := range paths {
+		in, err := render.Discover([]string{p}, analyzer.DiscoverOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantStats := render.Lint(context.Background(), engine, in, defaultConfig, analyzer.NoFixes, render.Options{})
+		gotIn, got, gotStats, err := render.LintPaths(context.Background(), engine, []string{p}, analyzer.DiscoverOptions{}, defaultConfig, analyzer.NoFixes, render.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(in.Kustomizations) == 0 || len(in.Charts) == 0 || len(want) == 0 {
+			t.Errorf("%s: %d kustomizations, %d charts, %d results: want some of each", p, len(in.Kustomizations), len(in.Charts), len(want))
+		}
+		in.Listing, gotIn.Listing = nil, nil
+		if diff := cmp.Diff(in, gotIn); diff != "" {
+			t.Errorf("%s: inputs differ (-Discover +LintPaths):\n%s", p, diff)
+		}
+		if diff := cmp.Diff(wantStats, gotStats); diff != "" {
+			t.Errorf("%s: stats differ (-Lint +LintPaths):\n%s", p, diff)
+		}
+		if diff := cmp.Diff(describe(want), describe(got)); diff != "" {
+			t.Errorf("%s: results differ (-Lint +LintPaths):\n%s", p, diff)
+		}
+	}
+	if _, _, _, err := render.LintPaths(context.Background(), engine, []string{"no/such/folder"}, analyzer.DiscoverOptions{}, defaultConfig, analyzer.NoFixes, render.Options{}); err == nil {
+		t.Error("a path that does not exist: no error")
+	}
+}
+
+// describe is what results tell a user, in order.
+func describe(results []analyzer.FileResult) []string {
+	var out []string
+	for _, r := range results {
+		out = append(out, fmt.Sprintf("%s checked=%v err=%v", r.Path, r.Checked, r.Err))
+		for _, f := range r.Findings {
+			out = append(out, fmt.Sprintf("  %d-%d %s %s %v", f.Start, f.End, f.Rule.Code, f.Message, f.Source))
+		}
+	}
+	return out
 }
 
 // want is a `# want: CODE CODE` mark: the codes expected on its line.

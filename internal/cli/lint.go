@@ -13,7 +13,6 @@ import (
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/analyzer/baseline"
 	"hardline.dev/hardline/analyzer/report"
-	"hardline.dev/hardline/render"
 	"hardline.dev/hardline/rules/policy"
 )
 
@@ -119,11 +118,10 @@ func Lint(env Env, args []string) int {
 		}
 		results = append(results, r)
 	}
-	in, err := s.inputs(files)
+	in, lintResults, rendered, err := s.lint(env.Context, engine, files, detail)
 	if err != nil {
 		return usageError(stderr, err)
 	}
-	lintResults, rendered := render.Lint(env.Context, engine, in, s.configFor, detail, s.renderOptions())
 	results = append(results, lintResults...)
 	linted = append(linted, in.Files...)
 	for _, c := range in.Charts {

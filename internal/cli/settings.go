@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -162,6 +163,22 @@ func (s *settings) inputs(paths []string) (render.Inputs, error) {
 		s.finder.Listing = in.Listing
 	}
 	return in, err
+}
+
+// lint lints paths as render.LintPaths does, after validating their
+// configs; configs are looked for in the folders the walk read, as it
+// reads them.
+func (s *settings) lint(ctx context.Context, engine *analyzer.Engine, paths []string, detail analyzer.FixDetail) (render.Inputs, []analyzer.FileResult, render.Stats, error) {
+	for _, p := range paths {
+		if _, err := s.configFor(p); err != nil {
+			return render.Inputs{}, nil, render.Stats{}, err
+		}
+	}
+	listing := analyzer.NewListing()
+	if s.finder != nil {
+		s.finder.Listing = listing
+	}
+	return render.LintPaths(ctx, engine, paths, analyzer.DiscoverOptions{NoIgnore: s.noIgnore, Listing: listing}, s.configFor, detail, s.renderOptions())
 }
 
 // renderOptions are the flags that say how charts render.
