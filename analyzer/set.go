@@ -157,14 +157,29 @@ func (e *Engine) RunSet(ctx context.Context, facts []Fact, configFor func(path s
 		rule  *Rule
 		scope string
 	}
-	groups := map[group][]Fact{}
+	// Counted first, then each group sized once: its slice is not grown
+	// (and copied) a dozen times on the way to thousands of facts.
+	index := map[group]int{}
 	var order []group
-	for _, f := range facts {
+	var counts []int
+	at := make([]int, len(facts))
+	for i, f := range facts {
 		g := group{f.Rule, f.Scope}
-		if _, ok := groups[g]; !ok {
-			order = append(order, g)
+		j, ok := index[g]
+		if !ok {
+			j = len(order)
+			index[g] = j
+			order, counts = append(order, g), append(counts, 0)
 		}
-		groups[g] = append(groups[g], f)
+		counts[j]++
+		at[i] = j
+	}
+	grouped := make([][]Fact, len(order))
+	for j, n := range counts {
+		grouped[j] = make([]Fact, 0, n)
+	}
+	for i, f := range facts {
+		grouped[at[i]] = append(grouped[at[i]], f)
 	}
 	// The rules (and scopes) are independent: checked in parallel, each
 	// into its own slot, read in order.
@@ -183,7 +198,7 @@ func (e *Engine) RunSet(ctx context.Context, facts []Fact, configFor func(path s
 				errs[i] = fmt.Errorf("internal error in rule %s across objects: %v (please report it); its findings are missing", g.rule.Code, v)
 			}
 		}()
-		g.rule.CheckSet(&SetPass{Rule: g.rule, Facts: groups[g], Scope: g.scope, config: configFor, out: &outs[i]})
+		g.rule.CheckSet(&SetPass{Rule: g.rule, Facts: grouped[i], Scope: g.scope, config: configFor, out: &outs[i]})
 	})
 	if ctx.Err() != nil {
 		return nil

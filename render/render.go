@@ -369,7 +369,13 @@ func lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 		}
 	}
 	// The set rules over the plain files (renders ran theirs).
-	var facts []analyzer.Fact
+	n := 0
+	for i := range results {
+		n += len(results[i].Facts)
+	}
+	// Sized once: tens of thousands of facts, appended while the
+	// collector runs (write barriers on every copy of a growing slice).
+	facts := make([]analyzer.Fact, 0, n)
 	for i := range results {
 		facts = append(facts, results[i].Facts...)
 		results[i].Facts = nil

@@ -1,6 +1,10 @@
 package k8s
 
-import "hardline.dev/hardline/analyzer"
+import (
+	"slices"
+
+	"hardline.dev/hardline/analyzer"
+)
 
 var _ = register(&analyzer.Rule{
 	Code: "KS801", Name: "pod-not-isolated",
@@ -34,20 +38,28 @@ var _ = register(&analyzer.Rule{
 				}
 				continue
 			}
-			ingress, egress, egressUsed := false, false, false
+			egressUsed := slices.ContainsFunc(ps, func(pol *object) bool { return pol.Policy.Egress })
+			// Isolated once selected both ways: a namespace of thousands
+			// of pods and policies need not try every policy on each.
+			ingress, egress := false, !egressUsed
 			for _, pol := range ps {
-				egressUsed = egressUsed || pol.Policy.Egress
-				if pol.Policy.Selector.matches(o.Pod.Labels) {
+				if (pol.Policy.Ingress && !ingress || pol.Policy.Egress && !egress) && pol.Policy.Selector.matches(o.Pod.Labels) {
 					ingress = ingress || pol.Policy.Ingress
 					egress = egress || pol.Policy.Egress
+					if ingress && egress {
+						break
+					}
 				}
+			}
+			if ingress && egress {
+				continue
 			}
 			rel := related(ps, func(pol *object) string { return "NetworkPolicy " + pol.Ref.Name + " does not select it" }, 5)
 			if !ingress {
 				p.Report(o.At, analyzer.Finding{Object: o.Ref, Related: rel,
 					Message: "no NetworkPolicy among " + namespaceName(o.Namespace) + " selects the pods of " + describeObject(o.Ref) + " for ingress: any pod of the cluster can connect to them"})
 			}
-			if !egress && egressUsed {
+			if !egress {
 				p.Report(o.At, analyzer.Finding{Object: o.Ref, Related: rel,
 					Message: "no NetworkPolicy among " + namespaceName(o.Namespace) + " selects the pods of " + describeObject(o.Ref) + " for egress: they can connect anywhere"})
 			}

@@ -37,11 +37,19 @@ var _ = register(&analyzer.Rule{
 				accounts[[2]string{o.Namespace, o.Ref.Name}] = o.Account
 			}
 		}
+		// Most workloads of a namespace run as the same account.
+		bound := map[[2]string][]boundTo{}
 		for _, o := range objs {
 			if o.Pod == nil {
 				continue
 			}
-			for _, b := range bs.of(o.Namespace, o.Pod.Account) {
+			key := [2]string{o.Namespace, o.Pod.Account}
+			bt, ok := bound[key]
+			if !ok {
+				bt = bs.of(o.Namespace, o.Pod.Account)
+				bound[key] = bt
+			}
+			for _, b := range bt {
 				reportReach(p, o, b, rs, accounts)
 			}
 		}
