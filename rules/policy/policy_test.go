@@ -305,3 +305,61 @@ func BenchmarkPolicyEval(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(len(doc.Objects)), "µs/object")
 }
+
+// TestPoliciesReadDefinitions: the CLI parses CustomResourceDefinitions
+// skimmed (no built-in rule reads their schemas), but not when policies
+// run: a policy reads a definition's schema as written, through the path
+// the CLI lints files by.
+func TestPoliciesReadDefinitions(t *testing.T) {
+	dir := writePolicies(t, map[string]string{"p.rego": `package main
+
+deny contains msg if {
+  input.kind == "CustomResourceDefinition"
+  some v in input.spec.versions
+  v.schema.openAPIV3Schema.properties.spec.properties.size.type == "integer"
+  v.served
+  msg := sprintf("%s: size is an integer", [v.name])
+}
+`})
+	file := filepath.Join(t.TempDir(), "crd.yaml")
+	crd := `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+  - name: v1
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer}
+    served: true
+    storage: true
+`
+	if err := os.WriteFile(file, []byte(crd), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config(t, []string{dir})
+	if def := analyzer.DefaultConfig(); cfg.Skims() || !def.Skims() {
+		t.Errorf("Skims: %v with policies, %v without", cfg.Skims(), def.Skims())
+	}
+	results := engine.LintFiles(context.Background(), []string{file}, nil, func(string) (*analyzer.Config, error) { return cfg, nil }, analyzer.NoFixes)
+	var got []string
+	for _, r := range results {
+		for _, f := range r.Findings {
+			if f.Rule.Policy {
+				got = append(got, f.Message)
+			}
+		}
+	}
+	if diff := cmp.Diff([]string{"v1: size is an integer"}, got); diff != "" {
+		t.Errorf("policy findings (-want +got):\n%s", diff)
+	}
+}
