@@ -199,8 +199,9 @@ func (s *Server) fileFacts(path string, cfg *analyzer.Config) (facts []analyzer.
 	if err != nil || !analyzer.LooksLikeManifest(text) {
 		return nil
 	}
+	// Only facts are read of it: skimmed as the CLI parses it.
 	doc := analyzer.Parse(path, text, analyzer.ParseOptions{Language: analyzer.Kubernetes, Limits: &cfg.Limits,
-		KustomizePatch: analyzer.IsKustomizePatch(path)})
+		KustomizePatch: analyzer.IsKustomizePatch(path), Skim: cfg.Skims()})
 	return s.engine.CollectFacts(doc, cfg, analyzer.SetScope{})
 }
 
