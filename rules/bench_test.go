@@ -11,6 +11,7 @@ import (
 
 	"hardline.dev/hardline/analyzer"
 	"hardline.dev/hardline/internal/testenv"
+	"hardline.dev/hardline/render"
 	"hardline.dev/hardline/rules"
 )
 
@@ -56,6 +57,24 @@ func benchCorpus(b *testing.B, dir string, lang analyzer.Language) {
 // BenchmarkKubernetes is parse + analyze of every manifest of the corpus
 // on one core; MB/s is per megabyte of YAML.
 func BenchmarkKubernetes(b *testing.B) { benchCorpus(b, "k8s", analyzer.Kubernetes) }
+
+// BenchmarkLintCorpus is what `lint --profile all corpus/k8s` does, in
+// process and on all cores: the walk, files linted as it finds them,
+// definitions skimmed, the rules across objects, fix hints — not the
+// start-up or the output. Quieter than timing the command.
+func BenchmarkLintCorpus(b *testing.B) {
+	dir := testenv.Dir(b, "corpus/k8s")
+	engine := analyzer.NewEngine(rules.All())
+	cfg := analyzer.DefaultConfig()
+	cfg.Profile, cfg.NoFingerprints, cfg.ReleaseText = analyzer.All, true, true
+	configFor := func(string) (*analyzer.Config, error) { return &cfg, nil }
+	b.ReportAllocs()
+	for range b.N {
+		if _, _, _, err := render.LintPaths(context.Background(), engine, []string{dir}, analyzer.DiscoverOptions{}, configFor, analyzer.FixHints, render.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
 
 // BenchmarkDockerfiles is parse + analyze of every Dockerfile of the corpus.
 func BenchmarkDockerfiles(b *testing.B) { benchCorpus(b, "dockerfiles", analyzer.Dockerfile) }
