@@ -3,7 +3,6 @@ package fixes
 import (
 	"bytes"
 	"errors"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -187,7 +186,24 @@ func (y *YAML) check(nodes ...*yaml.Node) error {
 	return nil
 }
 
-var plainSafe = regexp.MustCompile(`^[A-Za-z_/][A-Za-z0-9_./-]*$`)
+// plainSafe tells whether s may be written unquoted: a letter, '_' or '/',
+// then letters, digits and "_./-" (`^[A-Za-z_/][A-Za-z0-9_./-]*$`) — a
+// check every fix's values go through, a loop rather than a regexp.
+func plainSafe(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_', c == '/':
+		case i > 0 && (c >= '0' && c <= '9' || c == '.' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // yamlKeywords are plain scalars that would not read back as strings.
 var yamlKeywords = map[string]bool{"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true,
@@ -206,7 +222,7 @@ func (y *YAML) scalar(v Value, quote byte) string {
 		switch {
 		case quote == '\'':
 			return "'" + strings.ReplaceAll(string(s), "'", "''") + "'"
-		case quote == '"' || !plainSafe.MatchString(string(s)) || yamlKeywords[string(s)]:
+		case quote == '"' || !plainSafe(string(s)) || yamlKeywords[string(s)]:
 			return strconv.Quote(string(s))
 		}
 		return string(s)
