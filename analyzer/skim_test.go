@@ -96,3 +96,21 @@ func countNodes(n *yaml.Node) int {
 	}
 	return c
 }
+
+// FuzzSkimAgrees: on any input, skimmed and whole trees give the same
+// objects, spans, problems and findings (TestSkimAgrees on any input).
+func FuzzSkimAgrees(f *testing.F) {
+	seeds(f, isYAML)
+	f.Add([]byte("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: a}\nspec:\n  a: 1\n  a: [2, {b: 3, b: 4}]\n"))
+	f.Fuzz(func(t *testing.T, text []byte) {
+		defer testenv.SlowGuard(t, text)()
+		whole := analyzer.Parse("fuzz.yaml", text, analyzer.ParseOptions{Language: analyzer.Kubernetes})
+		skim := analyzer.Parse("fuzz.yaml", text, analyzer.ParseOptions{Language: analyzer.Kubernetes, Skim: true})
+		if diff := cmp.Diff(parsed(whole), parsed(skim)); diff != "" {
+			t.Fatalf("skimmed objects or problems differ (-whole +skimmed):\n%s\n--- input:\n%s", diff, text)
+		}
+		if diff := cmp.Diff(analyzeDoc(whole, false), analyzeDoc(skim, false)); diff != "" {
+			t.Fatalf("skimmed findings differ (-whole +skimmed):\n%s\n--- input:\n%s", diff, text)
+		}
+	})
+}

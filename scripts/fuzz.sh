@@ -15,8 +15,8 @@ time=${1:-60s}
 only=${2:-}
 export HARDLINE_FUZZ_SLOW=${HARDLINE_FUZZ_SLOW:-2s}
 targets=(
-  analyzer:FuzzKubernetes analyzer:FuzzDockerfile analyzer:FuzzFix
-  analyzer/yamlfast:FuzzAgreesWithYAMLv3
+  analyzer:FuzzKubernetes analyzer:FuzzDockerfile analyzer:FuzzFix analyzer:FuzzSkimAgrees
+  analyzer/yamlfast:FuzzAgreesWithYAMLv3 analyzer/yamlfast:FuzzSkim
   fixes:FuzzDiff
   internal/jsonenc:FuzzJSONString
   lsp:FuzzLSPStdin lsp:FuzzLSPParams
