@@ -29,19 +29,19 @@ type Duplicate struct {
 // CustomResourceDefinition is mostly an OpenAPI schema that no rule reads.
 //
 // A skimmed value may hold no anchor or alias, which could be read from
-// elsewhere, and nest only to maxDepth as the parser counts depth (the
-// root value is 1, an indentless sequence adds nothing, so a node's depth
-// in the tree is at most twice that, plus one); 0 means the parser's own
-// bound. Otherwise the text is parsed as ParseIn does, and Skimmed is nil.
-func Skim(text string, a *Arena, keep func(key string) bool, maxDepth int) (doc *yaml.Node, s *Skimmed, ok bool) {
-	if maxDepth <= 0 || maxDepth > maxDepthBound {
-		maxDepth = maxDepthBound
+// elsewhere, and nest only to depth as the parser counts it (the root
+// value is 1, an indentless sequence adds nothing, so a node's depth in the
+// tree is at most twice that, plus one); 0 means the parser's own bound.
+// Otherwise the text is parsed as ParseIn does, and Skimmed is nil.
+func Skim(text string, a *Arena, keep func(key string) bool, depth int) (doc *yaml.Node, s *Skimmed, ok bool) {
+	if depth <= 0 || depth > maxDepth {
+		depth = maxDepth
 	}
 	sk := &skimmer{}
 	if a != nil {
 		sk = &a.skim
 	}
-	sk.Skimmed, sk.keep, sk.maxDepth, sk.keys = Skimmed{}, keep, maxDepth, sk.keys[:0]
+	sk.Skimmed, sk.keep, sk.maxDepth, sk.keys = Skimmed{}, keep, depth, sk.keys[:0]
 	doc, gaveUp := parseWith(text, a, sk)
 	if gaveUp == unskimmed {
 		doc, gaveUp = parse(text, a)
@@ -51,9 +51,6 @@ func Skim(text string, a *Arena, keep func(key string) bool, maxDepth int) (doc 
 	*s = sk.Skimmed
 	return doc, s, gaveUp == 0
 }
-
-// maxDepthBound is the deepest skimmed value: the parser's own bound.
-const maxDepthBound = maxDepth
 
 // unskimmed is parse's gaveUp when skimming gave up, not the parser.
 const unskimmed = -2
