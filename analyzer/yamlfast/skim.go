@@ -41,7 +41,8 @@ func Skim(text string, a *Arena, keep func(key string) bool, depth int) (doc *ya
 	if a != nil {
 		sk = &a.skim
 	}
-	sk.Skimmed, sk.keep, sk.maxDepth, sk.keys = Skimmed{}, keep, depth, sk.keys[:0]
+	// A parse that gave up in a skimmed value left it active.
+	sk.Skimmed, sk.keep, sk.maxDepth, sk.keys, sk.active = Skimmed{}, keep, depth, sk.keys[:0], false
 	doc, gaveUp := parseWith(text, a, sk)
 	if gaveUp == unskimmed {
 		doc, gaveUp = parse(text, a)

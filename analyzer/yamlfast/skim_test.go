@@ -244,6 +244,33 @@ func nodes(n *yaml.Node) int {
 	return c
 }
 
+// TestSkimInArena: a skim that gave up half-way (an alias, nesting, a
+// tab, a syntax error in a skimmed value) leaves nothing behind in the
+// arena for the next: each text skimmed after one of those, in the same
+// arena, gives what it gives alone.
+func TestSkimInArena(t *testing.T) {
+	crd := "kind: CustomResourceDefinition\nmetadata:\n  name: x\nspec:\n  a: 1\n  b: {c: [1, 2]}\n"
+	broken := []string{
+		"kind: K\nspec:\n  a: &x 1\n  b: *x\n",
+		"kind: K\nspec:\n  a:\n\t- 1\n",
+		"kind: K\nspec:\n  a: b: c\n",
+		"kind: K\nspec: " + strings.Repeat("[", 12) + strings.Repeat("]", 12) + "\n",
+	}
+	alone, _, _ := Skim(crd, nil, keepMeta, 5)
+	var a Arena
+	for _, b := range broken {
+		Skim(b, &a, keepMeta, 5)
+		got, s, ok := Skim(crd, &a, keepMeta, 5)
+		if !ok || s == nil || s.Values != 1 {
+			t.Fatalf("after %q: ok %v, skimmed %+v", b, ok, s)
+		}
+		if d := compare(got, alone, "$"); d != "" {
+			t.Fatalf("after %q, in the arena:\n%s", b, d)
+		}
+		a.Reset()
+	}
+}
+
 // TestSkimBoundsDepth: a skimmed value is given up past the bound, so
 // that its nodes never nest beyond twice it plus one, which the analyzer's
 // depth limit relies on.
