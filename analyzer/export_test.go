@@ -3,6 +3,8 @@ package analyzer
 import (
 	"context"
 	"fmt"
+
+	"hardline.dev/hardline/analyzer/yamlfast"
 )
 
 // ForceParallel makes every document's parse (a stream of several
@@ -53,4 +55,11 @@ func ruleCode(r *Rule) string {
 		return "syntax"
 	}
 	return r.Code
+}
+
+// InArena is opts with the trees' memory lent by a, as the CLI parses
+// files: tests reset a once they drop the document.
+func InArena(opts ParseOptions, a *yamlfast.Arena) ParseOptions {
+	opts.arena = a
+	return opts
 }
