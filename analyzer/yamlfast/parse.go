@@ -209,7 +209,14 @@ func (p *parser) checkChars() bool {
 // tabs and LFs, a word at a time: most of a manifest is.
 func printable8(s string) bool {
 	x, ok := ascii8.Word(s)
-	return ok && ascii8.Control(x)&^ascii8.Equal(x, '\n')&^ascii8.Equal(x, '\t')|ascii8.Equal(x, 0x7f) == 0
+	if !ok {
+		return false
+	}
+	ctrl, del := ascii8.Control(x), ascii8.Equal(x, 0x7f)
+	if ctrl|del == 0 {
+		return true // most words: no line end or tab to tell apart
+	}
+	return ctrl&^ascii8.Equal(x, '\n')&^ascii8.Equal(x, '\t')|del == 0
 }
 
 // node allocates a node at 0-based line and column.
