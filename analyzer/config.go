@@ -612,13 +612,13 @@ func (p *configParser) limits(n *yaml.Node, l *Limits) error {
 	return nil
 }
 
-// Enabled tells whether a rule runs: in the profile, or given a severity
-// explicitly, and not turned off.
 // Skims tells whether documents analyzed under c may leave out of their
 // trees what no built-in rule reads (ParseOptions.Skim): not when Rego
 // policies, which may read anything, run.
 func (c *Config) Skims() bool { return len(c.Policies) == 0 }
 
+// Enabled tells whether a rule runs: in the profile, or given a severity
+// explicitly, and not turned off.
 func (c *Config) Enabled(r *Rule) bool {
 	if s, ok := c.Rules[r.Code]; ok {
 		return !s.Off
