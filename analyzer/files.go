@@ -311,20 +311,17 @@ func (e *Engine) LintStream(ctx context.Context, found *Found, listing *Listing,
 // waking the walk for every file taken), and the linting waits only when
 // it has caught up with the walk.
 type Found struct {
-	mu      sync.Mutex
-	more    sync.Cond
-	paths   []string
-	closed  bool
-	waiting int
+	mu     sync.Mutex
+	more   sync.Cond // on mu: a file was added, or the walk ended
+	paths  []string
+	closed bool
 }
 
 // Add adds a file found.
 func (f *Found) Add(path string) {
 	f.mu.Lock()
 	f.paths = append(f.paths, path)
-	if f.waiting > 0 {
-		f.more.Broadcast()
-	}
+	f.more.Broadcast() // costs nothing when no one waits
 	f.mu.Unlock()
 }
 
@@ -345,9 +342,7 @@ func (f *Found) wait(i int) (string, bool) {
 		f.more.L = &f.mu
 	}
 	for i >= len(f.paths) && !f.closed {
-		f.waiting++
 		f.more.Wait()
-		f.waiting--
 	}
 	if i >= len(f.paths) {
 		return "", false
