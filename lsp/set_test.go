@@ -197,11 +197,10 @@ func TestSetRulesAgree(t *testing.T) {
 				cfg.Profile = analyzer.All
 				return &cfg, err
 			}
-			in, err := render.Discover([]string{dir}, analyzer.DiscoverOptions{})
+			in, results, _, err := render.LintPaths(ctx, engine, []string{dir}, analyzer.DiscoverOptions{}, configFor, analyzer.NoFixes, render.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			results, _ := render.Lint(ctx, engine, in, configFor, analyzer.NoFixes, render.Options{})
 			cli := map[string][]string{}
 			for _, r := range results {
 				for i := range r.Findings {

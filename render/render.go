@@ -265,15 +265,7 @@ type Stats struct {
 // the other files with the engine under their config; findings on what
 // was built or rendered are reported at their source line.
 func Lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options) ([]analyzer.FileResult, Stats) {
-	return lint(ctx, e, in, configFor, detail, opts, func(owned func(string) bool) []analyzer.FileResult {
-		var files []string
-		for _, f := range in.Files {
-			if !owned(f) {
-				files = append(files, f)
-			}
-		}
-		return e.LintFiles(ctx, files, in.Listing, configFor, detail)
-	})
+	return lint(ctx, e, in, configFor, detail, opts, e.LintFiles(ctx, in.Files, in.Listing, configFor, detail))
 }
 
 // LintPaths discovers paths (Discover) and lints what it finds (Lint),
@@ -296,21 +288,13 @@ func LintPaths(ctx context.Context, e *analyzer.Engine, paths []string, dopts an
 	if err != nil {
 		return Inputs{}, nil, Stats{}, err
 	}
-	results, stats := lint(ctx, e, in, configFor, detail, opts, func(owned func(string) bool) []analyzer.FileResult {
-		kept := files[:0]
-		for _, r := range files {
-			if !owned(r.Path) {
-				kept = append(kept, r)
-			}
-		}
-		return kept
-	})
+	results, stats := lint(ctx, e, in, configFor, detail, opts, files)
 	return in, results, stats, nil
 }
 
-// lint is Lint, with the plain files' results from files, which leaves
-// out those that owned says a kustomization's build read.
-func lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options, files func(owned func(string) bool) []analyzer.FileResult) ([]analyzer.FileResult, Stats) {
+// lint is Lint with the plain files' results already made: those of the
+// files a kustomization's build read are left out.
+func lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(string) (*analyzer.Config, error), detail analyzer.FixDetail, opts Options, files []analyzer.FileResult) ([]analyzer.FileResult, Stats) {
 	var results []analyzer.FileResult
 	var stats Stats
 	owned := map[string]bool{}
@@ -349,10 +333,11 @@ func lint(ctx context.Context, e *analyzer.Engine, in Inputs, configFor func(str
 		results = append(results, lintBuilds(ctx, e, builds, buildCfg, detail)...)
 	}
 	var wd analyzer.WorkDir
-	results = append(results, files(func(f string) bool {
-		abs, err := wd.Abs(f)
-		return err == nil && owned[abs]
-	})...)
+	for _, r := range files {
+		if abs, err := wd.Abs(r.Path); err != nil || !owned[abs] {
+			results = append(results, r)
+		}
+	}
 	// Charts render concurrently, each into its own slot: results keep
 	// the order of in.Charts.
 	slots := make([][]analyzer.FileResult, len(in.Charts))

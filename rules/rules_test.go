@@ -57,11 +57,10 @@ func TestRuleFixtures(t *testing.T) {
 				cfg.Profile = analyzer.All
 				return &cfg, nil
 			}
-			in, err := render.Discover(paths, analyzer.DiscoverOptions{})
+			_, results, _, err := render.LintPaths(context.Background(), engine, paths, analyzer.DiscoverOptions{}, configFor, analyzer.NoFixes, render.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			results, _ := render.Lint(context.Background(), engine, in, configFor, analyzer.NoFixes, render.Options{})
 			analyzer.SortResults(results)
 			found := map[string]int{} // by fixture: a file, or a chart's folder
 			for _, res := range results {
