@@ -151,34 +151,37 @@ func (s *settings) resolve(engine *analyzer.Engine) error {
 // inputs validates the configs of the paths given, expands folders and
 // sorts out the charts.
 func (s *settings) inputs(paths []string) (render.Inputs, error) {
-	for _, p := range paths {
-		if _, err := s.configFor(p); err != nil {
-			return render.Inputs{}, err
-		}
+	opts, err := s.walk(paths)
+	if err != nil {
+		return render.Inputs{}, err
 	}
-	in, err := render.Discover(paths, analyzer.DiscoverOptions{NoIgnore: s.noIgnore})
-	if s.finder != nil {
-		// Before any concurrent use: configs are looked for in the
-		// folders the walk read.
-		s.finder.Listing = in.Listing
-	}
-	return in, err
+	return render.Discover(paths, opts)
 }
 
 // lint lints paths as render.LintPaths does, after validating their
-// configs; configs are looked for in the folders the walk read, as it
-// reads them.
+// configs.
 func (s *settings) lint(ctx context.Context, engine *analyzer.Engine, paths []string, detail analyzer.FixDetail) (render.Inputs, []analyzer.FileResult, render.Stats, error) {
+	opts, err := s.walk(paths)
+	if err != nil {
+		return render.Inputs{}, nil, render.Stats{}, err
+	}
+	return render.LintPaths(ctx, engine, paths, opts, s.configFor, detail, s.renderOptions())
+}
+
+// walk validates the configs of the paths given and says how to walk
+// them: configs are then looked for in the folders the walk reads, as it
+// reads them (Listing may be read while it is filled).
+func (s *settings) walk(paths []string) (analyzer.DiscoverOptions, error) {
 	for _, p := range paths {
 		if _, err := s.configFor(p); err != nil {
-			return render.Inputs{}, nil, render.Stats{}, err
+			return analyzer.DiscoverOptions{}, err
 		}
 	}
 	listing := analyzer.NewListing()
 	if s.finder != nil {
 		s.finder.Listing = listing
 	}
-	return render.LintPaths(ctx, engine, paths, analyzer.DiscoverOptions{NoIgnore: s.noIgnore, Listing: listing}, s.configFor, detail, s.renderOptions())
+	return analyzer.DiscoverOptions{NoIgnore: s.noIgnore, Listing: listing}, nil
 }
 
 // renderOptions are the flags that say how charts render.
