@@ -552,37 +552,13 @@ func (d *Document) checkNodes(n *yaml.Node, lineOffset int) {
 // duplicateKeys runs before m's children are shifted, so their lines are
 // still relative to the document.
 func (d *Document) duplicateKeys(m *yaml.Node, lineOffset int) {
-	key := func(i int) (*yaml.Node, bool) {
-		k := m.Content[i]
-		return k, k.Kind == yaml.ScalarNode && !(k.Value == "<<" && k.Tag == "!!merge")
+	key := func(i int) (string, bool) {
+		k := m.Content[2*i]
+		return k.Value, k.Kind == yaml.ScalarNode && !(k.Value == "<<" && k.Tag == "!!merge")
 	}
-	var seen map[string]*yaml.Node
-	if len(m.Content) > 2*smallMapping {
-		seen = make(map[string]*yaml.Node, len(m.Content)/2)
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, ok := key(i)
-		if !ok {
-			continue
-		}
-		var first *yaml.Node
-		if seen != nil {
-			first = seen[k.Value]
-			if first == nil {
-				seen[k.Value] = k
-			}
-		} else {
-			// A few keys: compared with those before, without a map.
-			for j := 0; j < i && first == nil; j += 2 {
-				if f, ok := key(j); ok && f.Value == k.Value {
-					first = f
-				}
-			}
-		}
-		if first != nil {
-			d.duplicateKey(k.Value, k.Line+lineOffset, first.Line+lineOffset)
-		}
-	}
+	yamlfast.Duplicates(len(m.Content)/2, key, nil, func(i, first int) {
+		d.duplicateKey(m.Content[2*i].Value, m.Content[2*i].Line+lineOffset, m.Content[2*first].Line+lineOffset)
+	})
 }
 
 // duplicateKey reports a key at line that its mapping held first at first.
@@ -590,10 +566,6 @@ func (d *Document) duplicateKey(key string, line, first int) {
 	start, end := d.LineSpan(line)
 	d.problem(SyntaxProblem, start, end, fmt.Sprintf("YAML: duplicate key %q (first at line %d): kubectl and the API server reject it", key, first))
 }
-
-// smallMapping is the number of keys up to which duplicateKeys compares
-// keys pairwise instead of building a map.
-const smallMapping = 8
 
 // addObjects records a document's root when it is a Kubernetes object, and
 // each object item of a List. Anything else is not ours and is skipped.

@@ -217,44 +217,13 @@ func (p *parser) checkKeys(from int) {
 	s := p.skim
 	keys := s.keys[from:]
 	s.keys = s.keys[:from]
-	if len(keys) < 2 {
-		return
+	if s.seen == nil {
+		s.seen = map[string]int{}
 	}
-	var seen map[string]int
-	if len(keys) > smallMapping {
-		if s.seen == nil {
-			s.seen = map[string]int{}
-		}
-		seen = s.seen
-		defer clear(seen)
-	}
-	for i, k := range keys {
-		if !k.ok {
-			continue
-		}
-		first := -1
-		if seen != nil {
-			if j, dup := seen[k.value]; dup {
-				first = j
-			} else {
-				seen[k.value] = i
-			}
-		} else {
-			for j := 0; j < i && first < 0; j++ {
-				if keys[j].ok && keys[j].value == k.value {
-					first = j
-				}
-			}
-		}
-		if first >= 0 {
-			s.Duplicates = append(s.Duplicates, Duplicate{Key: k.value, Line: k.line, First: keys[first].line})
-		}
-	}
+	Duplicates(len(keys), func(i int) (string, bool) { return keys[i].value, keys[i].ok }, s.seen, func(i, first int) {
+		s.Duplicates = append(s.Duplicates, Duplicate{Key: keys[i].value, Line: keys[i].line, First: keys[first].line})
+	})
 }
-
-// smallMapping is the number of keys up to which checkKeys compares
-// keys pairwise instead of building a map.
-const smallMapping = 8
 
 // skimDepth gives up skimming a value that nests deeper than allowed.
 func (p *parser) skimDepth() {
