@@ -340,17 +340,20 @@ func (d *Document) parseFast(src string) (*yaml.Node, *yamlfast.Skimmed, bool) {
 const definitionKind = "kind: CustomResourceDefinition"
 
 // definesResource tells whether a document has a line that makes it a
-// CustomResourceDefinition, if it is one.
+// CustomResourceDefinition, if it is one: the kind word whole (not a
+// CustomResourceDefinitionList, which would be skimmed, then parsed again).
 func definesResource(src string) bool {
 	for off := 0; ; {
 		i := strings.Index(src[off:], definitionKind)
 		if i < 0 {
 			return false
 		}
-		if off += i; off == 0 || src[off-1] == '\n' {
+		off += i
+		end := off + len(definitionKind)
+		if (off == 0 || src[off-1] == '\n') && (end == len(src) || strings.IndexByte(" \t\r\n#", src[end]) >= 0) {
 			return true
 		}
-		off += len(definitionKind)
+		off = end
 	}
 }
 

@@ -408,3 +408,22 @@ func TestParallelDecode(t *testing.T) {
 		t.Errorf("Parse: %d objects, %d problems; want %d, %d", len(d.Objects), len(d.Problems), len(wantObjs), len(wantProblems))
 	}
 }
+
+// TestDefinesResource: only a root kind line naming the definition kind
+// whole makes a document one to skim.
+func TestDefinesResource(t *testing.T) {
+	for text, want := range map[string]bool{
+		"kind: CustomResourceDefinition\n":                        true,
+		"apiVersion: x\nkind: CustomResourceDefinition":           true,
+		"a: 1\nkind: CustomResourceDefinition # crd\n":            true,
+		"a: 1\r\nkind: CustomResourceDefinition\r\n":              true,
+		"kind: CustomResourceDefinitionList\n":                    false,
+		"spec:\n  kind: CustomResourceDefinition\n":               false,
+		"a: kind: CustomResourceDefinition\n":                     false,
+		"kind: CustomResourceDefinitions\nkind: CustomResource\n": false,
+	} {
+		if got := definesResource(text); got != want {
+			t.Errorf("definesResource(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
