@@ -26,6 +26,12 @@ var _ = register(&analyzer.Rule{
 	CheckSet: func(p *analyzer.SetPass) {
 		objs := setObjects(p)
 		policies := byNamespace(objs, func(o *object) bool { return o.Policy != nil })
+		// Namespaces where some policy covers egress: only there is a pod
+		// judged for it.
+		egressUsed := map[string]bool{}
+		for ns, ps := range policies {
+			egressUsed[ns] = slices.ContainsFunc(ps, func(pol *object) bool { return pol.Policy.Egress })
+		}
 		for _, o := range objs {
 			ps := policies[o.Namespace]
 			if o.Pod == nil {
@@ -38,10 +44,9 @@ var _ = register(&analyzer.Rule{
 				}
 				continue
 			}
-			egressUsed := slices.ContainsFunc(ps, func(pol *object) bool { return pol.Policy.Egress })
 			// Isolated once selected both ways: a namespace of thousands
 			// of pods and policies need not try every policy on each.
-			ingress, egress := false, !egressUsed
+			ingress, egress := false, !egressUsed[o.Namespace]
 			for _, pol := range ps {
 				if (pol.Policy.Ingress && !ingress || pol.Policy.Egress && !egress) && pol.Policy.Selector.matches(o.Pod.Labels) {
 					ingress = ingress || pol.Policy.Ingress
