@@ -28,7 +28,8 @@ type Duplicate struct {
 // are built in a little memory used over and over, not in the tree: a
 // CustomResourceDefinition is mostly an OpenAPI schema that no rule reads.
 //
-// A skimmed value may hold no anchor or alias, which could be read from
+// A root mapping with an anchor is not skimmed (Skimmed.Values is 0). A
+// skimmed value may hold no anchor or alias, which could be read from
 // elsewhere, and nest only to depth as the parser counts it (the root
 // value is 1, an indentless sequence adds nothing, so a node's depth in the
 // tree is at most twice that, plus one); 0 means the parser's own bound.

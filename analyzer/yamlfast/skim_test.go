@@ -28,7 +28,9 @@ func skimmedFrom(doc *yaml.Node, keep func(string) bool) (*yaml.Node, *Skimmed) 
 	}
 	out := *doc
 	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode || root.Style&yaml.FlowStyle != 0 {
+	// Skim skims a block mapping's values; an anchored mapping is parsed
+	// one level deeper (its anchor's), whole.
+	if root.Kind != yaml.MappingNode || root.Style&yaml.FlowStyle != 0 || root.Anchor != "" {
 		return &out, s
 	}
 	r := *root
@@ -197,6 +199,7 @@ status:
 		"deep, beyond the bound":  "spec: " + strings.Repeat("[", 40) + strings.Repeat("]", 40) + "\n",
 		"deep indentless":         "spec:\n" + nestIndentless(12),
 		"value on the key's line": "spec: {a: 1, a: 2}\nkind: K\n",
+		"anchored root":           "&r\nkind: K\nspec:\n  a: 1\n  a: 2\n",
 	}
 	for name, text := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -213,6 +216,9 @@ status:
 	}
 	if _, s, _ := Skim(cases["duplicates"], nil, keepMeta, 0); s == nil || len(s.Duplicates) != 4 {
 		t.Errorf("duplicates: %+v, want 4", s)
+	}
+	if doc, s, ok := Skim(cases["anchored root"], nil, keepMeta, 0); !ok || s == nil || s.Values != 0 || len(doc.Content[0].Content[3].Content) != 4 {
+		t.Errorf("anchored root: ok %v, skimmed %+v: want the whole tree", ok, s)
 	}
 	for _, name := range []string{"anchor", "alias into", "deep, beyond the bound"} {
 		if _, s, ok := Skim(cases[name], nil, keepMeta, 10); !ok || s != nil {
