@@ -72,6 +72,29 @@ var errFraming = errors.New("bad message framing")
 
 const contentLength = "content-length:"
 
+// indexHeader is where the Content-Length header's name starts in s, in any
+// case, or -1. It folds ASCII letters only: lowering s whole would turn each
+// byte that is not UTF-8 into three, and the index would not be s's.
+func indexHeader[T string | []byte](s T) int {
+	for i := 0; i+len(contentLength) <= len(s); i++ {
+		j := 0
+		for j < len(contentLength) && lowerASCII(s[i+j]) == contentLength[j] {
+			j++
+		}
+		if j == len(contentLength) {
+			return i
+		}
+	}
+	return -1
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
 // read returns the next message body; io.EOF ends the stream. Framing
 // errors are reported and the stream resynchronized at the next
 // Content-Length header: after a wrong Content-Length, say, the server
@@ -92,7 +115,7 @@ func (c *conn) read() ([]byte, error) {
 		}
 		// A header may follow garbage on its line: the rest of a body
 		// whose Content-Length was too short, say.
-		if i := strings.Index(strings.ToLower(line), contentLength); i >= 0 {
+		if i := indexHeader(line); i >= 0 {
 			garbage = garbage || i > 0
 			n, err := strconv.Atoi(strings.TrimSpace(line[i+len(contentLength):]))
 			if err != nil || n < 0 {
@@ -117,7 +140,7 @@ func (c *conn) read() ([]byte, error) {
 	// A Content-Length too long swallows the start of the next message:
 	// give that back to be read.
 	if !json.Valid(body) {
-		if i := bytes.Index(bytes.ToLower(body), []byte(contentLength)); i >= 0 {
+		if i := indexHeader(body); i >= 0 {
 			c.unread(body[i:])
 			body = body[:i]
 		}

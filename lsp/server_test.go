@@ -340,8 +340,8 @@ func TestNewerVersionCancelsAnalysis(t *testing.T) {
 }
 
 // TestFramingRecovers: after a message whose Content-Length is wrong (too
-// long, too short, not a number) or bytes that are no message at all, the
-// server reports the error and answers the messages that follow.
+// long, too short, not a number) or bytes that are no message at all, UTF-8
+// or not, the server reports the error and answers the messages that follow.
 func TestFramingRecovers(t *testing.T) {
 	c, _ := inProcess(t, 0)
 	c.initialize(nil)
@@ -365,6 +365,10 @@ func TestFramingRecovers(t *testing.T) {
 		{"too short", fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(note)-10, note)},
 		{"not a number", "Content-Length: eleven\r\n\r\n" + note},
 		{"garbage", "GET / HTTP/1.1\r\nHost: x\r\n\r\n\x00\x01binary"},
+		// Bytes that are not UTF-8 before a header, on its line or in the
+		// body that swallowed it: lowering them would shift the header.
+		{"not UTF-8 before the header", fmt.Sprintf("\xff\x87Content-Length: %d\r\n\r\n%s", len(note), note)},
+		{"too long, not UTF-8", fmt.Sprintf("Content-Length: %d\r\n\r\n%s\xff\xff", len(note)+40, note)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			raw(tt.bytes)
