@@ -92,12 +92,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Version: version, InformationURI: informationURI,
 		Terminal: isTerminal(stdout), Getenv: os.Getenv,
 	}
+	if args[0] == "lint" || args[0] == "fix" {
+		gcpace.Start()
+	} else {
+		gcpace.Default()
+	}
 	switch args[0] {
 	case "lint":
-		gcpace.Start()
 		return cli.Lint(env, args[1:])
 	case "fix":
-		gcpace.Start()
 		return cli.Fix(env, args[1:])
 	case "rules":
 		return cli.Rules(env, args[1:])

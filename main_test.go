@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -46,6 +48,25 @@ func TestCommands(t *testing.T) {
 				t.Errorf("exit %d, want %d; stdout %q lacks %q (stderr %q)", code, tt.want, out, tt.out, errOut)
 			}
 		})
+	}
+}
+
+// TestSmallRunCollects: linting one small file, package initialisation
+// included, runs no collection (internal/gcpace): the libraries hardline
+// links allocate ≈ 5 MB at init, and at the default pacing paid two.
+func TestSmallRunCollects(t *testing.T) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		t.Skip("GOGC or GOMEMLIMIT is set: the user's pacing")
+	}
+	cmd := exec.Command(hardlineBinary(t), "lint", "--format", "text", "testdata/examples/deployment.yaml")
+	cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err == nil {
+		t.Fatal("lint of testdata/examples/deployment.yaml found nothing")
+	}
+	if gcs := regexp.MustCompile(`(?m)^gc \d+ @.*$`).FindAllString(stderr.String(), -1); len(gcs) > 0 {
+		t.Errorf("%d collections linting one small file:\n%s", len(gcs), strings.Join(gcs, "\n"))
 	}
 }
 

@@ -9,6 +9,31 @@ import (
 	"time"
 )
 
+// TestStartUp: the package's init paces the start-up (it runs before the
+// tests), and Default gives the default pacing back; GOGC set by the user
+// wins over both. (SetGCPercent says what GOGC was: the runtime metric is
+// read from statistics that a collection refreshes.)
+func TestStartUp(t *testing.T) {
+	afterInit := debug.SetGCPercent(percent)
+	defer debug.SetGCPercent(afterInit)
+	if userSet() {
+		t.Skip("GOGC or GOMEMLIMIT is set: the user's pacing")
+	}
+	if afterInit != percent {
+		t.Fatalf("GOGC %d after init, want %d", afterInit, percent)
+	}
+	Default()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Fatalf("GOGC %d after Default, want 100", got)
+	}
+	t.Setenv("GOGC", "150")
+	debug.SetGCPercent(150)
+	Default()
+	if got := debug.SetGCPercent(150); got != 150 {
+		t.Fatalf("with GOGC=150 set, Default made GOGC %d", got)
+	}
+}
+
 // TestPacing: Start paces the collector for a small heap, and gives the
 // default pacing back once the live heap is large; GOGC or GOMEMLIMIT set
 // by the user win.
