@@ -604,17 +604,13 @@ func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts Par
 	var last *Document   // text, when the last round found nothing to fix
 	var remain []Finding // what it found (the scope's only, when scope >= 0)
 	var parsed *Document // text, parsed by the previous round's check
-	for round := 0; round < maxRounds; round++ {
+	for r := 0; r < maxRounds; r++ {
 		doc := orig
-		if round > 0 {
+		if r > 0 {
 			doc = parsed
-			if doc == nil {
-				doc = Parse(path, text, opts)
-			}
 		}
-		var chosen, firstEdits []fixes.TextEdit
+		var picks []pick
 		var taken fixes.Disjoint
-		n := len(applied)
 		findings, _, counts := e.run(ctx, doc, cfg, nil, true)
 		if scope >= 0 {
 			in := findings[:0]
@@ -634,39 +630,24 @@ func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts Par
 			if len(fs) == 0 || !accept(&f, fs[0]) || taken.Overlaps(fs[0].Edits) {
 				continue
 			}
-			if chosen == nil {
-				firstEdits = fs[0].Edits
-			}
-			chosen = append(chosen, fs[0].Edits...)
 			taken.Add(fs[0].Edits)
-			applied = append(applied, AppliedFix{Rule: f.Rule, Title: fs[0].Title, Safety: fs[0].Safety, Message: f.Message})
+			picks = append(picks, pick{AppliedFix{Rule: f.Rule, Title: fs[0].Title, Safety: fs[0].Safety, Message: f.Message}, fs[0].Edits})
 		}
-		if len(applied) == n {
+		if len(picks) == 0 {
 			last, remain = doc, findings
 			break
 		}
-		next, err := fixes.Apply(text, chosen)
-		parsed = nil
-		if err == nil {
-			if p := Parse(path, next, opts); syntaxProblems(p) <= syntaxProblems(doc) {
-				parsed = p // the next round's document
-			}
+		round := fitTogether(path, text, opts, syntaxProblems(doc), picks)
+		if len(round.kept) == 0 {
+			break
 		}
-		if parsed == nil {
-			// Fixes verified one by one can still clash together (two
-			// that add the same key): take the first alone this round.
-			next, err = fixes.Apply(text, firstEdits)
-			applied = applied[:n+1]
-			chosen = firstEdits
-			if err != nil {
-				applied = applied[:n]
-				break
-			}
+		for _, p := range round.kept {
+			applied = append(applied, p.fix)
 		}
 		if scope >= 0 {
-			scope = shift(scope, chosen)
+			scope = shift(scope, round.edits)
 		}
-		text = next
+		text, parsed = round.text, round.parsed
 	}
 	final := last
 	if final == nil {
@@ -679,6 +660,52 @@ func (e *Engine) fixText(ctx context.Context, path string, text []byte, opts Par
 		return fixed{text: text, applied: applied}
 	}
 	return fixed{text: text, applied: applied, doc: last, findings: remain}
+}
+
+// pick is a fix that a round of fixText takes: what it records, and its
+// edits.
+type pick struct {
+	fix   AppliedFix
+	edits []fixes.TextEdit
+}
+
+// together is what a round makes of its picks: those kept, their edits,
+// the text with those applied, and that text parsed (the next round's
+// document).
+type together struct {
+	kept   []pick
+	edits  []fixes.TextEdit
+	text   []byte
+	parsed *Document
+}
+
+// fitTogether applies the picks that fit together: all of them when the
+// text they make has no more syntax problems than the round's document
+// (limit); else each half in turn, on what the first half kept. Fixes
+// verified one by one can still clash — a key renamed to the one another
+// fix adds — and a round then keeps all but the clashing ones, a parse per
+// halving, for the next round to fix the rest on the text they made.
+// (Keeping only the first fix of such a round left fix-all short of its
+// fixed point after maxRounds: fixing again changed the file.)
+func fitTogether(path string, text []byte, opts ParseOptions, limit int, picks []pick) together {
+	var fit func(base together, picks []pick) together
+	fit = func(base together, picks []pick) together {
+		edits := slices.Clone(base.edits)
+		for _, p := range picks {
+			edits = append(edits, p.edits...)
+		}
+		if next, err := fixes.Apply(text, edits); err == nil {
+			if d := Parse(path, next, opts); syntaxProblems(d) <= limit {
+				return together{kept: append(slices.Clone(base.kept), picks...), edits: edits, text: next, parsed: d}
+			}
+		}
+		if len(picks) == 1 {
+			return base
+		}
+		mid := len(picks) / 2
+		return fit(fit(base, picks[:mid]), picks[mid:])
+	}
+	return fit(together{}, picks)
 }
 
 // shift maps an offset through edits applied to the text: edits that end

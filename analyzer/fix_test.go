@@ -2,6 +2,8 @@ package analyzer
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"hardline.dev/hardline/fixes"
@@ -45,6 +47,61 @@ func TestFixVerificationDropsBadFixes(t *testing.T) {
 	fixed, applied := e.FixText(context.Background(), "p.yaml", doc.Text, ParseOptions{}, nil, func(*Finding, fixes.Fix) bool { return true })
 	if len(applied) != 1 || string(fixed) != "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  flag: off\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: q}\n" {
 		t.Errorf("FixText = %q, %v", fixed, applied)
+	}
+}
+
+// renameRule and addRule offer fixes that are right alone and clash
+// together: one renames metadata's "colour" to "color", the other adds a
+// "color" to metadata without one.
+var renameRule = &Rule{
+	Code: "XX002", Name: "rename", Severity: Error, Profile: Baseline, Language: Kubernetes,
+	Check: func(p *Pass) {
+		for _, o := range p.Doc.Objects {
+			if f, ok := Lookup(Get(o.Node, "metadata"), "colour"); ok {
+				start, end := p.Doc.Span(f.Key)
+				p.Report(Finding{Start: start, End: end, Object: o.ObjectRef, Message: "colour", Fix: func() []fixes.Fix {
+					return []fixes.Fix{{Title: "rename", Edits: []fixes.TextEdit{{Start: start, End: end, NewText: "color"}}}}
+				}})
+			}
+		}
+	},
+}
+
+var addRule = &Rule{
+	Code: "XX003", Name: "add", Severity: Error, Profile: Baseline, Language: Kubernetes,
+	Check: func(p *Pass) {
+		for _, o := range p.Doc.Objects {
+			spec, ok := Lookup(o.Node, "spec")
+			if _, has := Lookup(Get(o.Node, "metadata"), "color"); has || !ok {
+				continue
+			}
+			start, end := p.Doc.Span(spec.Key)
+			p.Report(Finding{Start: start, End: end, Object: o.ObjectRef, Message: "no color", Fix: func() []fixes.Fix {
+				return []fixes.Fix{{Title: "add", Edits: []fixes.TextEdit{{Start: start, End: start, NewText: "  color: red\n"}}}}
+			}})
+		}
+	},
+}
+
+// TestFixAllClashing: fixes verified one by one that clash in a round (a
+// key renamed to the one another adds: a duplicate key) do not hold back
+// the others: fix-all reaches its fixed point in a round or two, where
+// taking the first fix alone needed a round per object and stopped short
+// after maxRounds — fixing again changed the file (found by FuzzFix).
+func TestFixAllClashing(t *testing.T) {
+	e := NewEngine([]*Rule{renameRule, addRule})
+	var text, want strings.Builder
+	for i := range maxRounds + 2 {
+		fmt.Fprintf(&text, "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p%d\n  colour: red\nspec: {}\n", i)
+		fmt.Fprintf(&want, "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p%d\n  color: red\nspec: {}\n", i)
+	}
+	all := func(*Finding, fixes.Fix) bool { return true }
+	fixed, applied := e.FixText(context.Background(), "p.yaml", []byte(text.String()), ParseOptions{}, nil, all)
+	if string(fixed) != want.String() || len(applied) != maxRounds+2 {
+		t.Fatalf("FixText applied %d fixes:\n%s", len(applied), fixed)
+	}
+	if again, more := e.FixText(context.Background(), "p.yaml", fixed, ParseOptions{}, nil, all); len(more) > 0 {
+		t.Errorf("fixing again applied %d more:\n%s", len(more), again)
 	}
 }
 
